@@ -1,0 +1,17 @@
+package dev.headroom.config;
+
+import java.math.BigDecimal;
+
+/**
+ * Budgets and cost inputs.
+ *
+ * @param dailyBudgetUsd daily budget for LLM + GCP, in USD
+ * @param monthlyBudgetUsd monthly budget for LLM + GCP, in USD
+ * @param priceBookPath optional user price book (community price-sheet JSON) overriding the bundled one
+ * @param usageLogPath optional JSONL file of LLM usage events to tail
+ */
+public record CostSettings(
+    BigDecimal dailyBudgetUsd,
+    BigDecimal monthlyBudgetUsd,
+    String priceBookPath,
+    String usageLogPath) {}

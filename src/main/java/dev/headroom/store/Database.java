@@ -1,0 +1,215 @@
+package dev.headroom.store;
+
+import dev.headroom.core.AppException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded H2 file database. Opening it applies the numbered migrations found on the class path at
+ * {@code db/V<n>__<name>.sql} (n = 1..99, gaps allowed), each once, recorded in {@code schema_version}.
+ *
+ * <p>One connection is shared and guarded: H2 embedded is fast enough that serialising writes is simpler and safer
+ * than a pool. Use {@link #withConnection} for work and {@link #inTransaction} for several statements.
+ *
+ * <pre>{@code
+ * try (Database db = Database.open(dir)) {
+ *   db.inTransaction(c -> { ... return null; });
+ * }
+ * }</pre>
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final int MAX_MIGRATION = 99;
+
+  /** Work on a connection. */
+  @FunctionalInterface
+  public interface SqlWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final Connection connection;
+  private final Path dir;
+
+  private Database(Connection connection, Path dir) {
+    this.connection = connection;
+    this.dir = dir;
+  }
+
+  /** Opens (creating if needed) {@code dir/headroom.mv.db} and migrates it. */
+  public static Database open(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new AppException("Cannot create data directory " + dir + ": " + e.getMessage(), e);
+    }
+    String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("headroom") + ";DB_CLOSE_ON_EXIT=FALSE";
+    try {
+      Connection c = DriverManager.getConnection(url, "headroom", "");
+      Database db = new Database(c, dir);
+      db.migrate();
+      return db;
+    } catch (SQLException e) {
+      if (e.getErrorCode() == 90020) {
+        throw new AppException("The history database in " + dir
+            + " is in use by another Headroom; quit it first (or set HEADROOM_STORAGE_DATA_DIR).", e);
+      }
+      throw new AppException("Cannot open the history database in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The directory holding the database files. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** Runs {@code work} holding the shared connection; SQL errors become {@link AppException}. */
+  public <T> T withConnection(SqlWork<T> work) {
+    synchronized (connection) {
+      try {
+        return work.run(connection);
+      } catch (SQLException e) {
+        throw new AppException("Database error: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Runs {@code work} in one transaction, rolled back on failure. */
+  public <T> T inTransaction(SqlWork<T> work) {
+    synchronized (connection) {
+      try {
+        connection.setAutoCommit(false);
+        try {
+          T result = work.run(connection);
+          connection.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          connection.rollback();
+          throw e;
+        } finally {
+          connection.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        throw new AppException("Database error: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The migration versions applied so far, ascending. */
+  public List<Integer> appliedVersions() {
+    return withConnection(c -> {
+      List<Integer> out = new ArrayList<>();
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT version FROM schema_version ORDER BY version")) {
+        while (rs.next()) {
+          out.add(rs.getInt(1));
+        }
+      }
+      return out;
+    });
+  }
+
+  private void migrate() throws SQLException {
+    try (Statement st = connection.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, name VARCHAR(200) NOT NULL,"
+          + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
+    }
+    List<Integer> applied = appliedVersions();
+    for (int v = 1; v <= MAX_MIGRATION; v++) {
+      if (applied.contains(v)) {
+        continue;
+      }
+      Migration m = findMigration(v);
+      if (m == null) {
+        continue;
+      }
+      LOG.info("Applying schema migration V{}__{}", v, m.name());
+      final int version = v;
+      inTransaction(c -> {
+        try (Statement st = c.createStatement()) {
+          for (String sql : splitStatements(m.sql())) {
+            st.execute(sql);
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO schema_version(version, name) VALUES (?, ?)")) {
+          ps.setInt(1, version);
+          ps.setString(2, m.name());
+          ps.executeUpdate();
+        }
+        return null;
+      });
+    }
+  }
+
+  private record Migration(String name, String sql) {}
+
+  private static Migration findMigration(int version) {
+    String index = "/db/migrations.idx";
+    // An index file lists the migration names, so the jar need not be scanned.
+    try (InputStream in = Database.class.getResourceAsStream(index)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing bundled resource " + index);
+      }
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+        String name = line.trim();
+        if (name.startsWith("V" + version + "__") && name.endsWith(".sql")) {
+          try (InputStream sql = Database.class.getResourceAsStream("/db/" + name)) {
+            if (sql == null) {
+              throw new IllegalStateException("Migration listed but missing: " + name);
+            }
+            return new Migration(name.substring(name.indexOf("__") + 2, name.length() - 4),
+                new String(sql.readAllBytes(), StandardCharsets.UTF_8));
+          }
+        }
+      }
+      return null;
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read migrations", e);
+    }
+  }
+
+  // Statements are separated by ';' at the end of a line; comments start with '--'.
+  static List<String> splitStatements(String script) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    for (String line : script.split("\\R")) {
+      String t = line.strip();
+      if (t.startsWith("--") || t.isEmpty()) {
+        continue;
+      }
+      cur.append(line).append('\n');
+      if (t.endsWith(";")) {
+        String stmt = cur.toString().strip();
+        out.add(stmt.substring(0, stmt.length() - 1));
+        cur.setLength(0);
+      }
+    }
+    if (!cur.toString().isBlank()) {
+      out.add(cur.toString().strip());
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    synchronized (connection) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        LOG.warn("Closing the database failed: {}", e.getMessage());
+      }
+    }
+  }
+}
