@@ -1,0 +1,155 @@
+package dev.headroom;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.config.AppPaths;
+import dev.headroom.config.Settings;
+import dev.headroom.config.SettingsLoader;
+import dev.headroom.core.AppException;
+import dev.headroom.memory.MemorySample;
+import dev.headroom.memory.MemorySource;
+import dev.headroom.memory.OshiMemorySource;
+import dev.headroom.memory.Pressure;
+import dev.headroom.ui.DesktopUi;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Entry point. With no arguments: the desktop app (tray + dashboard). {@code --headless}: the engine without UI.
+ * CLI verbs: {@code status [--json]}, {@code vm create|list|terminate NAME|--all}, {@code cost}.
+ */
+public final class Main {
+  static final String USAGE = String.join("\n",
+      "Usage: headroom [--dashboard]        start the desktop app (tray icon; --dashboard opens the window)",
+      "       headroom --headless           run the engine without a UI (Ctrl-C to stop)",
+      "       headroom status [--json]      print current memory and pressure",
+      "       headroom vm create|list       create a Spot VM / list managed VMs",
+      "       headroom vm terminate NAME|--all",
+      "       headroom cost [--json]        print today's and this month's spend",
+      "Config: $HEADROOM_CONFIG or the per-OS config.json; env overrides HEADROOM_<SECTION>_<FIELD>.");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err, System.getenv());
+    if (code != 0 || (args.length > 0 && !isLongRunning(args[0]))) {
+      System.exit(code);
+    }
+  }
+
+  private static boolean isLongRunning(String verb) {
+    return verb.equals("--headless") || verb.equals("--dashboard");
+  }
+
+  /** Runs one invocation; returns the process exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    String verb = args.length == 0 ? "gui" : args[0];
+    AppPaths paths = AppPaths.standard(env);
+    configureLogging(verb, paths);
+    try {
+      switch (verb) {
+        case "-h", "--help", "help" -> {
+          out.println(USAGE);
+          return 0;
+        }
+        case "status" -> {
+          Settings settings = new SettingsLoader().load(paths.configFile(), env);
+          return status(settings, new OshiMemorySource(), Clock.systemUTC(), List.of(args).contains("--json"), out);
+        }
+        case "gui", "--dashboard" -> {
+          return gui(paths, env, verb.equals("--dashboard"));
+        }
+        case "--headless" -> {
+          return headless(paths, env);
+        }
+        default -> {
+          err.println("headroom: unknown command '" + verb + "'\n" + USAGE);
+          return 64;
+        }
+      }
+    } catch (AppException e) {
+      err.println("headroom: " + e.userMessage());
+      return 2;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 130;
+    }
+  }
+
+  static int status(Settings settings, MemorySource source, Clock clock, boolean json, PrintStream out) {
+    MemorySample s = source.sample(clock.instant());
+    Pressure p = Pressure.classify(s.usedPercent(), 0, settings.memory());
+    if (json) {
+      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+      ObjectNode o = mapper.createObjectNode();
+      o.put("time", s.time().toString());
+      o.put("totalBytes", s.totalBytes());
+      o.put("usedBytes", s.usedBytes());
+      o.put("availableBytes", s.availableBytes());
+      o.put("usedPercent", Math.round(s.usedPercent() * 100) / 100.0);
+      o.put("swapTotalBytes", s.swapTotalBytes());
+      o.put("swapUsedBytes", s.swapUsedBytes());
+      o.put("pressure", p.name());
+      o.put("thresholdPercent", settings.memory().thresholdPercent());
+      try {
+        out.println(mapper.writeValueAsString(o));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new AppException("Cannot format status as JSON", e);
+      }
+    } else {
+      out.printf("Memory: %.1f %% used (%d of %d MiB, %d MiB available), swap %d of %d MiB, pressure %s%n",
+          s.usedPercent(), s.usedBytes() >> 20, s.totalBytes() >> 20, s.availableBytes() >> 20,
+          s.swapUsedBytes() >> 20, s.swapTotalBytes() >> 20, p);
+    }
+    return 0;
+  }
+
+  private static int gui(AppPaths paths, Map<String, String> env, boolean openDashboard)
+      throws InterruptedException {
+    Settings settings = new SettingsLoader().load(paths.configFile(), env);
+    try (App app = new App(settings, paths, Clock.systemDefaultZone(), new OshiMemorySource())) {
+      app.start();
+      DesktopUi ui = new DesktopUi(app.memory, app.tasks, app.clock, List::of,
+          new DesktopUi.TrayActions(() -> { }, () -> { }), openDashboard);
+      ui.run();
+    }
+    return 0;
+  }
+
+  private static int headless(AppPaths paths, Map<String, String> env) throws InterruptedException {
+    Settings settings = new SettingsLoader().load(paths.configFile(), env);
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    // The hook waits for the services to close so the store is flushed before the JVM halts.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "headroom-shutdown"));
+    try (App app = new App(settings, paths, Clock.systemDefaultZone(), new OshiMemorySource())) {
+      app.start();
+      System.err.println("Headroom running headless; Ctrl-C to stop.");
+      stop.await();
+    } finally {
+      closed.countDown();
+    }
+    return 0;
+  }
+
+  // slf4j-simple reads its settings once, at the first logger: set them before anything logs.
+  private static void configureLogging(String verb, AppPaths paths) {
+    boolean longRunning = verb.equals("gui") || isLongRunning(verb);
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", longRunning ? "info" : "warn");
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+    System.setProperty("org.slf4j.simpleLogger.log.com.google", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.oshi", "warn");
+  }
+}

@@ -1,0 +1,2 @@
+/** Memory sampling (OSHI), pressure classification, projection and downsampled history. */
+package dev.headroom.memory;

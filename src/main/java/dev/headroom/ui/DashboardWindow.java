@@ -1,0 +1,78 @@
+package dev.headroom.ui;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javafx.scene.Scene;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.stage.Stage;
+
+/**
+ * The dashboard window: one tab per {@link Page}. Closing it releases the scene (pages are rebuilt on the next
+ * open) and tells {@code onShowing} so sampling can slow down.
+ */
+public final class DashboardWindow {
+  private final Supplier<List<Page>> pages;
+  private final Consumer<Boolean> onShowing;
+  private final List<Page> open = new ArrayList<>();
+  private Stage stage;
+
+  public DashboardWindow(Supplier<List<Page>> pages, Consumer<Boolean> onShowing) {
+    this.pages = pages;
+    this.onShowing = onShowing;
+  }
+
+  /** Shows the window (building it if needed) and brings it to front. FX thread. */
+  public void show() {
+    if (stage == null) {
+      stage = new Stage();
+      stage.setTitle("Headroom");
+      TabPane tabs = new TabPane();
+      tabs.setId("dashboard-tabs");
+      tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+      for (Page p : pages.get()) {
+        Tab t = new Tab(p.title(), p.open());
+        t.setId("tab-" + p.title().toLowerCase().replace(' ', '-'));
+        tabs.getTabs().add(t);
+        open.add(p);
+      }
+      Scene scene = new Scene(tabs, 1180, 720);
+      scene.getStylesheets().add(DashboardWindow.class.getResource("/ui/headroom.css").toExternalForm());
+      stage.setScene(scene);
+      stage.setOnHidden(e -> release());
+      onShowing.accept(true);
+    }
+    stage.show();
+    stage.toFront();
+  }
+
+  /** Hides the window; its scene is released. FX thread. */
+  public void hide() {
+    if (stage != null) {
+      stage.hide();
+    }
+  }
+
+  public boolean isShowing() {
+    return stage != null && stage.isShowing();
+  }
+
+  /** The stage while open (tests). */
+  public Stage stage() {
+    return stage;
+  }
+
+  private void release() {
+    for (Page p : open) {
+      p.close();
+    }
+    open.clear();
+    if (stage != null) {
+      stage.setScene(null);
+      stage = null;
+    }
+    onShowing.accept(false);
+  }
+}

@@ -1,0 +1,98 @@
+package dev.headroom.ui;
+
+import dev.headroom.core.Tasks;
+import dev.headroom.memory.MemoryMonitor;
+import dev.headroom.ui.memory.MemoryChartData;
+import dev.headroom.ui.memory.MemoryView;
+import dev.headroom.ui.memory.MemoryViewModel;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import javafx.application.Platform;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The desktop shell: tray icon (or, without a tray, the dashboard as an ordinary window) and the dashboard with
+ * the memory page plus the pages other features contribute. {@link #run()} blocks until the user quits.
+ */
+public final class DesktopUi {
+  private static final Logger LOG = LoggerFactory.getLogger(DesktopUi.class);
+
+  private final MemoryMonitor monitor;
+  private final Tasks tasks;
+  private final Clock clock;
+  private final Supplier<List<Page>> extraPages;
+  private final TrayActions trayActions;
+  private final boolean openAtStart;
+  private final CountDownLatch quit = new CountDownLatch(1);
+  private Optional<TrayController> tray = Optional.empty();
+  private DashboardWindow dashboard;
+
+  /** Cloud actions offered in the tray menu (run on the FX thread; they must not block it). */
+  public record TrayActions(Runnable createVm, Runnable terminateAll) {}
+
+  public DesktopUi(MemoryMonitor monitor, Tasks tasks, Clock clock, Supplier<List<Page>> extraPages,
+      TrayActions trayActions, boolean openAtStart) {
+    this.monitor = monitor;
+    this.tasks = tasks;
+    this.clock = clock;
+    this.extraPages = extraPages;
+    this.trayActions = trayActions;
+    this.openAtStart = openAtStart;
+  }
+
+  /** Starts JavaFX, installs the tray, and waits until Quit (or the last window closes when there is no tray). */
+  public void run() throws InterruptedException {
+    Platform.startup(this::start);
+    quit.await();
+  }
+
+  /** A desktop notification through the tray when there is one. */
+  public void notify(String title, String message, boolean warning) {
+    tray.ifPresentOrElse(t -> t.notify(title, message, warning),
+        () -> LOG.info("{}: {}", title, message));
+  }
+
+  private void start() {
+    dashboard = new DashboardWindow(this::pages, monitor::setDashboardOpen);
+    tray = TrayController.install(new TrayController.Actions(
+        () -> dashboard.show(), trayActions.createVm(), trayActions.terminateAll(), this::quit));
+    if (tray.isPresent()) {
+      Platform.setImplicitExit(false);
+      TrayController t = tray.get();
+      monitor.addListener(t::show);
+      monitor.latest().ifPresent(t::show);
+      if (openAtStart) {
+        dashboard.show();
+      }
+    } else {
+      // No tray (or a desktop without one): the dashboard is the app; closing it quits.
+      LOG.info("System tray not supported here; showing the dashboard as a window.");
+      Platform.setImplicitExit(true);
+      dashboard.show();
+      dashboard.stage().setOnCloseRequest(e -> quit());
+    }
+  }
+
+  private List<Page> pages() {
+    MemoryChartData chart = new MemoryChartData(monitor.history(), monitor.settings().thresholdPercent(), clock);
+    MemoryViewModel vm = new MemoryViewModel(monitor, chart, tasks, Platform::runLater);
+    List<Page> pages = new ArrayList<>();
+    pages.add(Page.of("Memory", () -> new MemoryView(vm).root(), vm::activate, vm::deactivate));
+    pages.addAll(extraPages.get());
+    return pages;
+  }
+
+  private void quit() {
+    tray.ifPresent(TrayController::remove);
+    if (dashboard != null) {
+      dashboard.hide();
+    }
+    Platform.exit();
+    quit.countDown();
+  }
+}

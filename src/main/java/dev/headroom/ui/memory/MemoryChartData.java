@@ -1,0 +1,117 @@
+package dev.headroom.ui.memory;
+
+import dev.headroom.memory.MemoryHistory;
+import dev.headroom.memory.MemorySample;
+import dev.headroom.memory.MemoryState;
+import io.fair_acc.dataset.spi.DoubleDataSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Owns the chart's ChartFx data sets (used RAM %, swap %, threshold, projection) and writes them in bulk under the
+ * data sets' write lock. It is called from background threads only: writing ChartFx data sets on the FX thread
+ * deadlocks with the chart's pulse (DESIGN.md 6). X values are epoch seconds.
+ */
+public final class MemoryChartData {
+  private final DoubleDataSet used = new DoubleDataSet("Used RAM %", 4096);
+  private final DoubleDataSet swap = new DoubleDataSet("Swap %", 4096);
+  private final DoubleDataSet threshold = new DoubleDataSet("Auto-create threshold", 2);
+  private final DoubleDataSet projection = new DoubleDataSet("60 s projection", 2);
+  private final MemoryHistory history;
+  private final Clock clock;
+  private final double thresholdPercent;
+  private volatile ChartRange range = ChartRange.FIVE_MINUTES;
+
+  public MemoryChartData(MemoryHistory history, double thresholdPercent, Clock clock) {
+    this.history = history;
+    this.thresholdPercent = thresholdPercent;
+    this.clock = clock;
+  }
+
+  public List<DoubleDataSet> dataSets() {
+    return List.of(used, swap, threshold, projection);
+  }
+
+  public DoubleDataSet used() {
+    return used;
+  }
+
+  public DoubleDataSet projection() {
+    return projection;
+  }
+
+  public ChartRange range() {
+    return range;
+  }
+
+  /** Reloads every series from the history for {@code newRange}, in one write per data set. */
+  public void showRange(ChartRange newRange) {
+    this.range = newRange;
+    Instant now = clock.instant();
+    List<MemorySample> samples = history.range(newRange.span(), now);
+    int n = samples.size();
+    double[] xs = new double[n];
+    double[] ys = new double[n];
+    double[] ss = new double[n];
+    for (int i = 0; i < n; i++) {
+      MemorySample s = samples.get(i);
+      xs[i] = seconds(s.time());
+      ys[i] = s.usedPercent();
+      ss[i] = s.swapPercent();
+    }
+    used.lock().writeLockGuard(() -> used.set(xs, ys, n, true));
+    swap.lock().writeLockGuard(() -> swap.set(xs, ss, n, true));
+    setThreshold(seconds(now.minus(newRange.span())), seconds(now) + 60);
+  }
+
+  /** Appends one reading and trims points that fell out of the range. */
+  public void append(MemoryState state) {
+    MemorySample s = state.sample();
+    double x = seconds(s.time());
+    double from = x - range.span().toSeconds();
+    used.lock().writeLockGuard(() -> {
+      used.add(x, s.usedPercent());
+      trim(used, from);
+    });
+    swap.lock().writeLockGuard(() -> {
+      swap.add(x, s.swapPercent());
+      trim(swap, from);
+    });
+    setThreshold(from, x + 60);
+    projection.lock().writeLockGuard(() -> {
+      if (state.projection().isPresent()) {
+        var p = state.projection().get();
+        projection.set(new double[] {x, seconds(p.at())}, new double[] {s.usedPercent(), p.projectedPercent()});
+      } else {
+        projection.clearData();
+      }
+    });
+  }
+
+  private void setThreshold(double from, double to) {
+    threshold.lock().writeLockGuard(
+        () -> threshold.set(new double[] {from, to}, new double[] {thresholdPercent, thresholdPercent}));
+  }
+
+  private static void trim(DoubleDataSet ds, double from) {
+    int drop = 0;
+    int n = ds.getDataCount();
+    while (drop < n && ds.get(0, drop) < from) {
+      drop++;
+    }
+    if (drop > 0) {
+      ds.remove(0, drop);
+    }
+  }
+
+  private static double seconds(Instant t) {
+    return t.toEpochMilli() / 1000.0;
+  }
+
+  /** Span of the data shown, for tests. */
+  public Duration span() {
+    return range.span();
+  }
+}

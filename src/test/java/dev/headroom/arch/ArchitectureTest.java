@@ -1,0 +1,62 @@
+package dev.headroom.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The house rules of DESIGN.md 2 and STYLE.md 1, enforced. */
+class ArchitectureTest {
+  private static final JavaClasses CLASSES = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("dev.headroom");
+
+  @Test
+  void javaFxStaysInTheUiPackage() {
+    noClasses().that().resideOutsideOfPackage("dev.headroom.ui..")
+        .should().dependOnClassesThat().resideInAnyPackage("javafx..", "io.fair_acc..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void googleClientsOnlyInTheGceAndCatalogAdapters() {
+    noClasses().that().haveSimpleNameNotStartingWith("GceCompute")
+        .and().haveSimpleNameNotStartingWith("CloudCatalog")
+        .should().dependOnClassesThat()
+        .resideInAnyPackage("com.google.cloud..", "com.google.api.gax..", "com.google.auth..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void uiNeverCallsGoogleClients() {
+    noClasses().that().resideInAPackage("dev.headroom.ui..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.google..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void lowerLayersDoNotReachUp() {
+    noClasses().that().resideInAnyPackage("dev.headroom.core..", "dev.headroom.config..", "dev.headroom.store..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.memory..", "dev.headroom.spot..",
+            "dev.headroom.cost..", "dev.headroom.engine..", "dev.headroom.gateway..", "dev.headroom.ui..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void domainFeaturesDoNotDependOnEngineGatewayOrUi() {
+    noClasses().that().resideInAnyPackage("dev.headroom.memory..", "dev.headroom.spot..", "dev.headroom.cost..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.engine..", "dev.headroom.gateway..",
+            "dev.headroom.ui..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void engineAndGatewayDoNotDependOnUi() {
+    noClasses().that().resideInAnyPackage("dev.headroom.engine..", "dev.headroom.gateway..")
+        .should().dependOnClassesThat().resideInAPackage("dev.headroom.ui..")
+        .allowEmptyShould(true)
+        .check(CLASSES);
+  }
+}

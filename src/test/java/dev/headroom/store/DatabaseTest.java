@@ -1,0 +1,60 @@
+package dev.headroom.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.headroom.core.AppException;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+  @TempDir Path dir;
+
+  @Test
+  void migrationsApplyOnceAndSurviveReopen() {
+    try (Database db = Database.open(dir)) {
+      assertThat(db.appliedVersions()).contains(1);
+    }
+    try (Database db = Database.open(dir)) {
+      assertThat(db.appliedVersions()).doesNotHaveDuplicates().contains(1);
+      long rows = db.withConnection(c -> {
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM memory_sample_1s")) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      });
+      assertThat(rows).isZero();
+    }
+  }
+
+  @Test
+  void failedTransactionIsRolledBack() {
+    try (Database db = Database.open(dir)) {
+      assertThatThrownBy(() -> db.inTransaction(c -> {
+        try (Statement st = c.createStatement()) {
+          st.executeUpdate("INSERT INTO memory_sample_1s VALUES (1, 1, 1, 0, 0, 0, 0)");
+          st.executeUpdate("INSERT INTO memory_sample_1s VALUES (1, 1, 1, 0, 0, 0, 0)"); // duplicate key
+        }
+        return null;
+      })).isInstanceOf(AppException.class);
+      long rows = db.withConnection(c -> {
+        try (Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM memory_sample_1s")) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      });
+      assertThat(rows).isZero();
+    }
+  }
+
+  @Test
+  void scriptsSplitOnStatementEndsAndSkipComments() {
+    assertThat(Database.splitStatements("-- c\nCREATE TABLE a (x INT);\n\nCREATE TABLE b (\n y INT\n);\n"))
+        .containsExactly("CREATE TABLE a (x INT)", "CREATE TABLE b (\n y INT\n)");
+  }
+}
