@@ -9,7 +9,7 @@ import dev.headroom.config.SettingsLoader;
 import dev.headroom.core.AppException;
 import dev.headroom.memory.MemorySample;
 import dev.headroom.memory.MemorySource;
-import dev.headroom.memory.OshiMemorySource;
+import dev.headroom.memory.ProcMemorySource;
 import dev.headroom.memory.Pressure;
 import dev.headroom.ui.DesktopUi;
 import java.io.PrintStream;
@@ -58,7 +58,7 @@ public final class Main {
         }
         case "status" -> {
           Settings settings = new SettingsLoader().load(paths.configFile(), env);
-          return status(settings, new OshiMemorySource(), Clock.systemUTC(), List.of(args).contains("--json"), out);
+          return status(settings, ProcMemorySource.forThisMachine(), Clock.systemUTC(), List.of(args).contains("--json"), out);
         }
         case "gui", "--dashboard" -> {
           return gui(paths, env, verb.equals("--dashboard"));
@@ -111,7 +111,7 @@ public final class Main {
   private static int gui(AppPaths paths, Map<String, String> env, boolean openDashboard)
       throws InterruptedException {
     Settings settings = new SettingsLoader().load(paths.configFile(), env);
-    try (App app = new App(settings, paths, Clock.systemDefaultZone(), new OshiMemorySource())) {
+    try (App app = new App(settings, paths, Clock.systemDefaultZone(), ProcMemorySource.forThisMachine())) {
       app.start();
       DesktopUi ui = new DesktopUi(app.memory, app.tasks, app.clock, List::of,
           new DesktopUi.TrayActions(() -> { }, () -> { }), openDashboard);
@@ -133,7 +133,7 @@ public final class Main {
         Thread.currentThread().interrupt();
       }
     }, "headroom-shutdown"));
-    try (App app = new App(settings, paths, Clock.systemDefaultZone(), new OshiMemorySource())) {
+    try (App app = new App(settings, paths, Clock.systemDefaultZone(), ProcMemorySource.forThisMachine())) {
       app.start();
       System.err.println("Headroom running headless; Ctrl-C to stop.");
       stop.await();

@@ -67,7 +67,8 @@ public final class MemoryView {
     VBox top = new VBox(6, headline, sub);
     top.setPadding(new Insets(12, 12, 6, 12));
 
-    DefaultNumericAxis x = new DefaultNumericAxis("Time");
+    DefaultNumericAxis x = new DefaultNumericAxis("Local time");
+    x.setUnit(null);
     x.setTimeAxis(true);
     x.setAnimated(false);
     DefaultNumericAxis y = new DefaultNumericAxis("Used", 0, 100, 10);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Measures the app's idle CPU (% of one core) and resident memory over a window, from /proc time deltas
+# (DESIGN.md 5). Usage: src/bench/idle.sh [headless|tray|dashboard] [seconds=60] [warmup=15]
+#   headless   the engine without UI (java -jar ... --headless)
+#   tray       the desktop app in the tray, window closed (needs xvfb-run and trayer)
+#   dashboard  the desktop app with the dashboard open at 1 s sampling (needs xvfb-run)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mode="${1:-headless}"; window="${2:-60}"; warmup="${3:-15}"
+[ -f target/headroom.jar ] || mvn -q -B -DskipTests package
+JAVA_OPTS=(${HEADROOM_JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmx384m -Xss512k})
+home=$(mktemp -d)
+export HEADROOM_HOME="$home" HEADROOM_GATEWAY_PORT=0
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; [ -n "${xpid:-}" ] && kill "$xpid" 2>/dev/null; [ -n "${tpid:-}" ] && kill "$tpid" 2>/dev/null; rm -rf "$home"; }
+trap cleanup EXIT
+case "$mode" in
+  headless)
+    java "${JAVA_OPTS[@]}" -jar target/headroom.jar --headless > "$home/app.log" 2>&1 & pid=$! ;;
+  tray|dashboard)
+    command -v Xvfb >/dev/null || { echo "needs Xvfb: apt-get install -y xvfb trayer" >&2; exit 1; }
+    disp=":$((90 + RANDOM % 9))"
+    Xvfb "$disp" -screen 0 1280x800x24 > /dev/null 2>&1 & xpid=$!
+    sleep 1
+    export DISPLAY="$disp"
+    if [ "$mode" = tray ]; then
+      command -v trayer >/dev/null && { trayer --edge top --align right > /dev/null 2>&1 & tpid=$!; sleep 1; }
+      java "${JAVA_OPTS[@]}" -Dprism.order=sw -jar target/headroom.jar > "$home/app.log" 2>&1 & pid=$!
+    else
+      java "${JAVA_OPTS[@]}" -Dprism.order=sw -jar target/headroom.jar --dashboard > "$home/app.log" 2>&1 & pid=$!
+    fi ;;
+  *) echo "unknown mode $mode" >&2; exit 64 ;;
+esac
+tck=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
+sleep "$warmup"
+kill -0 "$pid" 2>/dev/null || { echo "app exited:"; cat "$home/app.log"; exit 1; }
+c0=$(cpu); r0=$(rss); t0=$(date +%s.%N)
+sleep "$window"
+c1=$(cpu); r1=$(rss); t1=$(date +%s.%N)
+awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v tck="$tck" -v r0="$r0" -v r1="$r1" -v m="$mode" 'BEGIN {
+  printf "mode=%s window=%.0fs cpu=%.2f%% of one core rss_start=%.0fMB rss_end=%.0fMB\n", m, t1-t0, 100*(c1-c0)/tck/(t1-t0), r0/1024, r1/1024 }'

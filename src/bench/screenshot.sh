@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Takes a screenshot of the real dashboard window under Xvfb. Usage: src/bench/screenshot.sh OUT.png [seconds=40] [tab]
+# Needs: apt-get install -y xvfb xauth imagemagick libgtk-3-0 xdotool
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out="$(realpath -m "${1:?output png}")"; wait_s="${2:-40}"; tab="${3:-}"
+[ -f target/headroom.jar ] || mvn -q -B -DskipTests package
+home=$(mktemp -d)
+export HEADROOM_HOME="${SHOT_HOME:-$home}" HEADROOM_GATEWAY_PORT="${HEADROOM_GATEWAY_PORT:-0}"
+disp=":$((70 + RANDOM % 9))"
+Xvfb "$disp" -screen 0 1280x800x24 > /dev/null 2>&1 & xpid=$!
+trap 'kill $pid 2>/dev/null; sleep 1; kill $xpid 2>/dev/null; rm -rf "$home"' EXIT
+sleep 1
+DISPLAY="$disp" java -Dprism.order=sw -jar target/headroom.jar --dashboard > "$home/app.log" 2>&1 & pid=$!
+sleep "$wait_s"
+if [ -n "$tab" ] && command -v xdotool >/dev/null; then
+  DISPLAY="$disp" xdotool search --name Headroom windowactivate --sync 2>/dev/null || true
+fi
+DISPLAY="$disp" import -window root "$out"
+echo "wrote $out"; tail -5 "$home/app.log"
