@@ -35,10 +35,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = run(args, System.out, System.err, System.getenv());
-    if (code != 0 || (args.length > 0 && !isLongRunning(args[0]))) {
-      System.exit(code);
-    }
+    // Exit explicitly: after Quit, AWT's event thread (tray) would otherwise keep the JVM alive.
+    System.exit(run(args, System.out, System.err, System.getenv()));
   }
 
   private static boolean isLongRunning(String verb) {

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The desktop shell: tray icon (or, without a tray, the dashboard as an ordinary window) and the dashboard with
  * the memory page plus the pages other features contribute. {@link #run()} blocks until the user quits.
+ *
+ * <p>With a tray, JavaFX is started only when something needs it (the dashboard, a confirmation): an idle tray app
+ * then runs no 60 Hz FX pulse and loads no scene graph.
  */
 public final class DesktopUi {
   private static final Logger LOG = LoggerFactory.getLogger(DesktopUi.class);
@@ -29,7 +32,9 @@ public final class DesktopUi {
   private final TrayActions trayActions;
   private final boolean openAtStart;
   private final CountDownLatch quit = new CountDownLatch(1);
-  private Optional<TrayController> tray = Optional.empty();
+  private final Object fxLock = new Object();
+  private boolean fxStarted;
+  private volatile Optional<TrayController> tray = Optional.empty();
   private DashboardWindow dashboard;
 
   /** Cloud actions offered in the tray menu (run on the FX thread; they must not block it). */
@@ -45,9 +50,25 @@ public final class DesktopUi {
     this.openAtStart = openAtStart;
   }
 
-  /** Starts JavaFX, installs the tray, and waits until Quit (or the last window closes when there is no tray). */
+  /** Installs the tray (or opens the window) and waits until Quit, or until the window closes without a tray. */
   public void run() throws InterruptedException {
-    Platform.startup(this::start);
+    tray = TrayController.install(new TrayController.Actions(
+        this::showDashboard, trayActions.createVm(), trayActions.terminateAll(), this::quit), this::onFx);
+    if (tray.isPresent()) {
+      TrayController t = tray.get();
+      monitor.addListener(t::show);
+      monitor.latest().ifPresent(t::show);
+      if (openAtStart) {
+        onFx(this::showDashboard);
+      }
+    } else {
+      // No tray (or a desktop without one): the dashboard is the app; closing it quits.
+      LOG.info("System tray not supported here; showing the dashboard as a window.");
+      onFx(() -> {
+        showDashboard();
+        dashboard.stage().setOnCloseRequest(e -> quit());
+      });
+    }
     quit.await();
   }
 
@@ -57,25 +78,25 @@ public final class DesktopUi {
         () -> LOG.info("{}: {}", title, message));
   }
 
-  private void start() {
-    dashboard = new DashboardWindow(this::pages, monitor::setDashboardOpen);
-    tray = TrayController.install(new TrayController.Actions(
-        () -> dashboard.show(), trayActions.createVm(), trayActions.terminateAll(), this::quit));
-    if (tray.isPresent()) {
-      Platform.setImplicitExit(false);
-      TrayController t = tray.get();
-      monitor.addListener(t::show);
-      monitor.latest().ifPresent(t::show);
-      if (openAtStart) {
-        dashboard.show();
+  /** Runs {@code work} on the FX thread, starting JavaFX the first time. */
+  public void onFx(Runnable work) {
+    synchronized (fxLock) {
+      if (!fxStarted) {
+        fxStarted = true;
+        // With a tray the app outlives its windows; without one, closing the window ends it.
+        Platform.setImplicitExit(tray.isEmpty());
+        Platform.startup(work);
+        return;
       }
-    } else {
-      // No tray (or a desktop without one): the dashboard is the app; closing it quits.
-      LOG.info("System tray not supported here; showing the dashboard as a window.");
-      Platform.setImplicitExit(true);
-      dashboard.show();
-      dashboard.stage().setOnCloseRequest(e -> quit());
     }
+    Platform.runLater(work);
+  }
+
+  private void showDashboard() {
+    if (dashboard == null) {
+      dashboard = new DashboardWindow(this::pages, monitor::setDashboardOpen);
+    }
+    dashboard.show();
   }
 
   private List<Page> pages() {
@@ -89,10 +110,16 @@ public final class DesktopUi {
 
   private void quit() {
     tray.ifPresent(TrayController::remove);
-    if (dashboard != null) {
-      dashboard.hide();
+    synchronized (fxLock) {
+      if (fxStarted) {
+        Platform.runLater(() -> {
+          if (dashboard != null) {
+            dashboard.hide();
+          }
+          Platform.exit();
+        });
+      }
     }
-    Platform.exit();
     quit.countDown();
   }
 }

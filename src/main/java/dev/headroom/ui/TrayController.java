@@ -16,18 +16,19 @@ import java.awt.SystemTray;
 import java.awt.TrayIcon;
 import java.awt.image.BufferedImage;
 import java.util.Locale;
-import javafx.application.Platform;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tray / menu-bar icon (AWT SystemTray): a gauge tinted by pressure, used % in the tooltip, and a menu. AWT
- * events are handed to the FX thread with {@link Platform#runLater}; icon updates go to the AWT thread.
+ * The tray / menu-bar icon (AWT SystemTray): a gauge tinted by pressure, used % in the tooltip, and a menu. Menu
+ * actions are handed to the FX thread through {@code fx} (which starts JavaFX on first use, so a tray-only app
+ * runs no FX pulse); icon updates go to the AWT thread.
  */
 public final class TrayController {
   private static final Logger LOG = LoggerFactory.getLogger(TrayController.class);
 
-  /** What the tray menu can do; each runs on the FX thread. */
+  /** What the tray menu can do; each runs through the FX executor. */
   public record Actions(Runnable openDashboard, Runnable createVm, Runnable terminateAll, Runnable quit) {}
 
   private final TrayIcon icon;
@@ -48,7 +49,7 @@ public final class TrayController {
   }
 
   /** Installs the icon; empty when the tray refuses it (the caller then keeps a window instead). */
-  public static java.util.Optional<TrayController> install(Actions actions) {
+  public static java.util.Optional<TrayController> install(Actions actions, Executor fx) {
     if (!supported()) {
       return java.util.Optional.empty();
     }
@@ -56,15 +57,17 @@ public final class TrayController {
       SystemTray tray = SystemTray.getSystemTray();
       Dimension size = tray.getTrayIconSize();
       PopupMenu menu = new PopupMenu();
-      menu.add(item("Open dashboard", actions.openDashboard()));
+      menu.add(item("Open dashboard", actions.openDashboard(), fx));
       menu.addSeparator();
-      menu.add(item("Create Spot VM", actions.createVm()));
-      menu.add(item("Terminate all VMs", actions.terminateAll()));
+      menu.add(item("Create Spot VM", actions.createVm(), fx));
+      menu.add(item("Terminate all VMs", actions.terminateAll(), fx));
       menu.addSeparator();
-      menu.add(item("Quit Headroom", actions.quit()));
+      MenuItem quit = new MenuItem("Quit Headroom");
+      quit.addActionListener(e -> actions.quit().run());
+      menu.add(quit);
       TrayIcon trayIcon = new TrayIcon(render(0, Pressure.NORMAL, Math.max(16, size.width)), "Headroom", menu);
       trayIcon.setImageAutoSize(true);
-      trayIcon.addActionListener(e -> Platform.runLater(actions.openDashboard()));
+      trayIcon.addActionListener(e -> fx.execute(actions.openDashboard()));
       tray.add(trayIcon);
       return java.util.Optional.of(new TrayController(trayIcon));
     } catch (AWTException | UnsupportedOperationException | SecurityException e) {
@@ -73,9 +76,9 @@ public final class TrayController {
     }
   }
 
-  private static MenuItem item(String label, Runnable fxAction) {
+  private static MenuItem item(String label, Runnable fxAction, Executor fx) {
     MenuItem item = new MenuItem(label);
-    item.addActionListener(e -> Platform.runLater(fxAction));
+    item.addActionListener(e -> fx.execute(fxAction));
     return item;
   }
 
