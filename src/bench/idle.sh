@@ -8,10 +8,16 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode="${1:-headless}"; window="${2:-60}"; warmup="${3:-15}"
 [ -f target/headroom.jar ] || mvn -q -B -DskipTests package
-JAVA_OPTS=(${HEADROOM_JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmx384m -Xss512k})
+JAVA_OPTS=(${HEADROOM_JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmx384m})
 home=$(mktemp -d)
 export HEADROOM_HOME="$home" HEADROOM_GATEWAY_PORT=0
-cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; [ -n "${xpid:-}" ] && kill "$xpid" 2>/dev/null; [ -n "${tpid:-}" ] && kill "$tpid" 2>/dev/null; rm -rf "$home"; }
+# Stop the app before its X server: killing Xvfb under a live JavaFX app crashes GTK.
+cleanup() {
+  if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null; for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; fi
+  [ -n "${tpid:-}" ] && kill "$tpid" 2>/dev/null
+  [ -n "${xpid:-}" ] && kill "$xpid" 2>/dev/null
+  rm -rf "$home"
+}
 trap cleanup EXIT
 case "$mode" in
   headless)

@@ -9,7 +9,8 @@ home=$(mktemp -d)
 export HEADROOM_HOME="${SHOT_HOME:-$home}" HEADROOM_GATEWAY_PORT="${HEADROOM_GATEWAY_PORT:-0}"
 disp=":$((70 + RANDOM % 9))"
 Xvfb "$disp" -screen 0 1280x800x24 > /dev/null 2>&1 & xpid=$!
-trap 'kill $pid 2>/dev/null; sleep 1; kill $xpid 2>/dev/null; rm -rf "$home"' EXIT
+# Stop the app before its X server: killing Xvfb under a live JavaFX app crashes GTK.
+trap 'kill $pid 2>/dev/null; for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done; kill $xpid 2>/dev/null; rm -rf "$home"' EXIT
 sleep 1
 DISPLAY="$disp" java -Dprism.order=sw -jar target/headroom.jar --dashboard > "$home/app.log" 2>&1 & pid=$!
 sleep "$wait_s"
