@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode="${1:-headless}"; window="${2:-60}"; warmup="${3:-15}"
 [ -f target/headroom.jar ] || mvn -q -B -DskipTests package
-JAVA_OPTS=(${HEADROOM_JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmx384m})
+JAVA_OPTS=(${HEADROOM_JAVA_OPTS:-@packaging/jvm.options})
 home=$(mktemp -d)
 export HEADROOM_HOME="$home" HEADROOM_GATEWAY_PORT=0
 # Stop the app before its X server: killing Xvfb under a live JavaFX app crashes GTK.

@@ -12,7 +12,7 @@ Xvfb "$disp" -screen 0 1280x800x24 > /dev/null 2>&1 & xpid=$!
 # Stop the app before its X server: killing Xvfb under a live JavaFX app crashes GTK.
 trap 'kill $pid 2>/dev/null; for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done; kill $xpid 2>/dev/null; rm -rf "$home"' EXIT
 sleep 1
-DISPLAY="$disp" java -Dprism.order=sw -jar target/headroom.jar --dashboard > "$home/app.log" 2>&1 & pid=$!
+DISPLAY="$disp" java @packaging/jvm.options -Dprism.order=sw -jar target/headroom.jar --dashboard > "$home/app.log" 2>&1 & pid=$!
 sleep "$wait_s"
 if [ -n "$tab" ] && command -v xdotool >/dev/null; then
   DISPLAY="$disp" xdotool search --name Headroom windowactivate --sync 2>/dev/null || true
