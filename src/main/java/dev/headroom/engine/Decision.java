@@ -17,7 +17,9 @@ public record Decision(Instant time, Action action, Trigger trigger, String reas
     /** A trigger fired but a guard stopped it. */
     BLOCKED,
     /** No trigger: nothing to do. */
-    NONE
+    NONE,
+    /** The reaper deletes a VM (idle or at max lifetime). */
+    TERMINATE
   }
 
   /** Why a create was wanted. */

@@ -35,8 +35,8 @@ public final class DecisionLog {
   /** Records {@code d} if it says something new; returns whether it was kept. */
   public boolean record(Decision d) {
     synchronized (this) {
-      if (last != null && d.action() != Decision.Action.CREATE && last.action() == d.action()
-          && last.reason().equals(d.reason())) {
+      boolean always = d.action() == Decision.Action.CREATE || d.action() == Decision.Action.TERMINATE;
+      if (last != null && !always && last.action() == d.action() && last.reason().equals(d.reason())) {
         return false;
       }
       last = d;
