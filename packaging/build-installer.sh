@@ -4,7 +4,7 @@
 #   packaging/build-installer.sh                 # Linux: app-image + .deb; macOS: .dmg + .pkg; Windows: .msi
 #   packaging/build-installer.sh --type deb      # only one type (app-image, deb, rpm, dmg, pkg, msi, exe)
 #   packaging/build-installer.sh --skip-build    # reuse target/headroom.jar + target/lib (the -Pinstaller profile)
-#   packaging/build-installer.sh --no-cds        # skip the application class-data-sharing archive
+#   packaging/build-installer.sh --no-cds        # no CDS archive in the runtime image
 #
 # Output: target/installer/ (app-image under target/installer/image/). Needs JDK 17+ (jlink, jpackage) and
 # installs missing OS tools itself where it can (Linux: fakeroot, binutils, dpkg/rpm tools; Windows: WiX 3).
@@ -14,7 +14,9 @@
 #    module names, so neither can be modules (DESIGN.md section 6);
 #  - a jlinked runtime holding the JDK modules the app needs plus JavaFX, taken as modules from the
 #    javafx-*-<os>.jar files; JavaFX is NOT also put on the class path (it would load twice);
-#  - launcher JVM options: heap cap, JavaFX native-library cache under the user's data dir, CDS archive.
+#  - the runtime carries the JDK's default CDS archive (lib/server/classes.jsa, relocatable). An application-level
+#    (dynamic) archive is NOT shipped: JDK 17 checks the absolute class path recorded at dump time, so an archive
+#    dumped in target/ is rejected (with a warning on stderr) once installed under /opt or /Applications.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -102,7 +104,12 @@ for t in "${TYPES[@]}"; do
         apt_install "${missing[@]}"
       fi ;;
     rpm)
-      have rpmbuild || { have apt-get && apt_install rpm; } || have dnf && sudo dnf install -y rpm-build ;;
+      if ! have rpmbuild; then
+        if have apt-get; then apt_install rpm
+        elif have dnf; then log "installing rpm-build"; sudo dnf install -y -q rpm-build
+        else log "rpm needs rpmbuild"; exit 1
+        fi
+      fi ;;
     msi|exe)
       if ! have candle.exe && ! have candle; then
         if have choco; then log "installing WiX 3 (choco)"; choco install -y wixtoolset; fi
@@ -142,6 +149,8 @@ if $CDS; then
   "$JLINK" --module-path "$WORK/fxmods" --add-modules "$JDK_MODULES,$FX_MODULES" \
     --strip-debug --no-header-files --no-man-pages --compress=2 --generate-cds-archive --output "$WORK/runtime"
   rm -rf "$WORK/runtime/bin"
+  # The no-compressed-oops variant is only used with heaps over 32 GB; the launcher caps the heap at 512 MB.
+  rm -f "$WORK/runtime/lib/server/classes_nocoops.jsa"
 else
   "$JLINK" --module-path "$WORK/fxmods" --add-modules "$JDK_MODULES,$FX_MODULES" \
     "${JLINK_OPTS[@]}" --output "$WORK/runtime"
@@ -152,7 +161,7 @@ fi
 # javafx.cachedir: JavaFX extracts its native libraries from the jlinked modules on first start. The JDK 17
 # launcher expands only $APPDIR/$BINDIR/$ROOTDIR in java-options (not $HOME or %LOCALAPPDATA%), so a per-user
 # cache dir cannot be set here; it stays JavaFX's default ~/.openjfx/cache unless Main sets the property first.
-JAVA_OPTS=(-Xmx512m -XX:+UseSerialGC -Dfile.encoding=UTF-8)
+JAVA_OPTS=(-Xmx512m -Dfile.encoding=UTF-8)
 [ $OS = mac ] && JAVA_OPTS+=(-Dapple.awt.UIElement=true)   # no Dock icon even before Info.plist applies
 
 COMMON=(--name "$APP_NAME" --app-version "$VERSION" --vendor "$VENDOR" --description "$DESCRIPTION"
@@ -186,26 +195,15 @@ log "jpackage --type app-image"
 "$JPACKAGE" --type app-image --dest "$IMAGE_DEST" --icon "$ICON" "${COMMON[@]}" "${IMAGE_ARGS[@]}" \
   "${OS_IMAGE[@]+"${OS_IMAGE[@]}"}"
 case $OS in
-  mac) APP_DIR="$IMAGE_DEST/$APP_NAME.app/Contents/app"; LAUNCHER="$IMAGE_DEST/$APP_NAME.app/Contents/MacOS/$APP_NAME" ;;
-  windows) APP_DIR="$IMAGE_DEST/$APP_NAME/app"; LAUNCHER="$IMAGE_DEST/$APP_NAME/headroom-cli.exe" ;;
-  *) APP_DIR="$IMAGE_DEST/$APP_NAME/lib/app"; LAUNCHER="$IMAGE_DEST/$APP_NAME/bin/$APP_NAME" ;;
+  mac) LAUNCHER="$IMAGE_DEST/$APP_NAME.app/Contents/MacOS/$APP_NAME" ;;
+  windows) LAUNCHER="$IMAGE_DEST/$APP_NAME/headroom-cli.exe" ;;
+  *) LAUNCHER="$IMAGE_DEST/$APP_NAME/bin/$APP_NAME" ;;
 esac
 
-# ---- application CDS archive ----------------------------------------------------------------------------------
-# Dump the classes a `status --json` run loads (CLI path, config, Jackson) into app/headroom.jsa and point the
-# launcher at it. The JDK classes are already in the runtime's default CDS archive (--generate-cds-archive).
-# A stale or mismatched archive is ignored by the JVM (-Xshare:auto), never fatal.
-if $CDS && [ $OS != mac ]; then
-  log "dumping the CDS archive"
-  CFG="$APP_DIR/$APP_NAME.cfg"
-  if HEADROOM_CONFIG="$WORK/no-such-config.json" JAVA_TOOL_OPTIONS="-XX:ArchiveClassesAtExit=$APP_DIR/headroom.jsa" \
-      "$LAUNCHER" status --json >/dev/null 2>"$WORK/cds.log" && [ -s "$APP_DIR/headroom.jsa" ]; then
-    sed -i.bak 's|^\[JavaOptions\]$|[JavaOptions]\njava-options=-XX:SharedArchiveFile=$APPDIR/headroom.jsa|' "$CFG"
-    rm -f "$CFG.bak"
-  else
-    log "CDS dump failed (see $WORK/cds.log); continuing without it"
-    rm -f "$APP_DIR/headroom.jsa"
-  fi
+# Smoke test: the packaged launcher must start the app from the jlinked runtime (a missing JDK module shows here).
+log "smoke test: $LAUNCHER status --json"
+if ! "$LAUNCHER" status --json >"$WORK/status.json" 2>"$WORK/status.err" || ! grep -q '"usedPercent"' "$WORK/status.json"; then
+  log "the packaged app did not print its status:"; cat "$WORK/status.err" >&2; exit 1
 fi
 
 # ---- installers ---------------------------------------------------------------------------------------------
