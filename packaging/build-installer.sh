@@ -161,7 +161,12 @@ fi
 # javafx.cachedir: JavaFX extracts its native libraries from the jlinked modules on first start. The JDK 17
 # launcher expands only $APPDIR/$BINDIR/$ROOTDIR in java-options (not $HOME or %LOCALAPPDATA%), so a per-user
 # cache dir cannot be set here; it stays JavaFX's default ~/.openjfx/cache unless Main sets the property first.
-JAVA_OPTS=(-Xmx512m -Dfile.encoding=UTF-8)
+# The same JVM options as the README's run command (packaging/jvm.options: C1 only, serial GC, 256 MB heap cap,
+# native heap trim), measured against the idle budgets by src/bench/idle.sh.
+JAVA_OPTS=(-Dfile.encoding=UTF-8)
+while IFS= read -r opt; do
+  [[ -z "$opt" || "$opt" == \#* ]] || JAVA_OPTS+=("$opt")
+done < "$ROOT/packaging/jvm.options"
 [ $OS = mac ] && JAVA_OPTS+=(-Dapple.awt.UIElement=true)   # no Dock icon even before Info.plist applies
 
 COMMON=(--name "$APP_NAME" --app-version "$VERSION" --vendor "$VENDOR" --description "$DESCRIPTION"

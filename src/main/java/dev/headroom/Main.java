@@ -109,6 +109,10 @@ public final class Main {
   private static int gui(AppPaths paths, Map<String, String> env, boolean openDashboard)
       throws InterruptedException {
     Settings settings = new SettingsLoader().load(paths.configFile(), env);
+    // JavaFX unpacks its native libraries on first start; keep them in our data dir, not ~/.openjfx.
+    if (System.getProperty("javafx.cachedir") == null) {
+      System.setProperty("javafx.cachedir", paths.dataDir().resolve("openjfx").toString());
+    }
     try (App app = new App(settings, paths, Clock.systemDefaultZone(), ProcMemorySource.forThisMachine())) {
       app.start();
       DesktopUi ui = new DesktopUi(app.memory, app.tasks, app.clock, List::of,
