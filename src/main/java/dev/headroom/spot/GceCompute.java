@@ -209,12 +209,29 @@ public final class GceCompute implements Compute {
   private static ComputeException wrap(ApiException e, String what) {
     int status = e.getStatusCode().getCode().getHttpStatusCode();
     String reason = e.getReason() == null ? "" : e.getReason();
-    ComputeException.Kind kind = ComputeException.classify(status, reason, String.valueOf(e.getMessage()));
-    String msg = "Could not " + what + ": " + e.getMessage();
+    // Over REST the ApiException says only "Forbidden"; Compute Engine's own message is in the cause's JSON body.
+    String detail = errorMessage(e).orElse(String.valueOf(e.getMessage()));
+    ComputeException.Kind kind = ComputeException.classify(status, reason + " " + causeText(e), detail);
+    String msg = "Could not " + what + ": " + detail;
     if (kind == ComputeException.Kind.PERMISSION) {
       msg += ". " + HOW_TO_CONNECT;
     }
     return new ComputeException(kind, msg, e);
+  }
+
+  private static String causeText(Throwable e) {
+    StringBuilder b = new StringBuilder();
+    for (Throwable t = e; t != null && b.length() < 10_000; t = t.getCause()) {
+      b.append(t.getMessage()).append('\n');
+    }
+    return b.toString();
+  }
+
+  /** The "message" of the JSON error body carried in the cause chain, if any. */
+  private static Optional<String> errorMessage(Throwable e) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+        .matcher(causeText(e));
+    return m.find() ? Optional.of(m.group(1).replace("\\\"", "\"")) : Optional.empty();
   }
 
   private static Compute.Instance toInstance(com.google.cloud.compute.v1.Instance i) {

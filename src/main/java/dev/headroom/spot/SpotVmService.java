@@ -185,6 +185,7 @@ public final class SpotVmService implements AutoCloseable {
     }
     List<String> failures = new ArrayList<>();
     boolean quota = false;
+    String quotaDetail = "";
     SpotVm vm = requested;
     for (String zone : gcp.zones()) {
       vm = transition(vm.inZone(zone).with(VmState.PROVISIONING, "Creating in " + zone),
@@ -193,7 +194,11 @@ public final class SpotVmService implements AutoCloseable {
         c.create(spec(vm));
       } catch (ComputeException e) {
         if (e.kind() == ComputeException.Kind.STOCKOUT || e.kind() == ComputeException.Kind.QUOTA) {
-          quota |= e.kind() == ComputeException.Kind.QUOTA;
+          if (e.kind() == ComputeException.Kind.QUOTA && !quota) {
+            quota = true;
+            String m = e.userMessage();
+            quotaDetail = m.substring(m.indexOf(": ") + 2); // Compute Engine's own words: which quota, what limit
+          }
           String what = (e.kind() == ComputeException.Kind.STOCKOUT ? "no Spot capacity" : "quota exceeded");
           failures.add(zone + ": " + what);
           event(vm, zone + ": " + what + " (" + e.userMessage() + ")"
@@ -207,9 +212,9 @@ public final class SpotVmService implements AutoCloseable {
       return afterInsert(c, vm);
     }
     String msg = quota
-        ? "Quota exceeded for " + gcp.machineType() + " Spot VMs in " + gcp.region() + " (" + String.join("; ", failures)
-            + "). Request more quota (IAM & Admin > Quotas: CPUS / PREEMPTIBLE_CPUS in " + gcp.region()
-            + ") or choose another machine type or region."
+        ? "Quota exceeded for " + gcp.machineType() + " Spot VMs in " + gcp.region() + ": " + quotaDetail + " ("
+            + String.join("; ", failures) + "). Request more quota (console: IAM & Admin > Quotas, region "
+            + gcp.region() + ") or choose another machine type or region."
         : "No zone of " + gcp.region() + " could create " + gcp.machineType() + " (" + String.join("; ", failures)
             + "). Try later, another machine type, or more zones in gcp.zones.";
     return transition(vm.ended(VmState.FAILED, clock.instant(), msg), msg);
