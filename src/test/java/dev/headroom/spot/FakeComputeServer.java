@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * stockout or quota per zone, an operation that ends DONE with errors, slow operations, preemption (an instance
  * disappears or stops), and pre-seeded instances for reconciliation.
  */
-final class FakeComputeServer implements AutoCloseable {
+public final class FakeComputeServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PATH = Pattern.compile(
       "/compute/v1/projects/([^/]+)/zones/([^/]+)/(instances|operations)(?:/([^/]+))?(/wait)?");
@@ -63,7 +63,7 @@ final class FakeComputeServer implements AutoCloseable {
     }
   }
 
-  FakeComputeServer() throws IOException {
+  public FakeComputeServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.setExecutor(Executors.newFixedThreadPool(8, r -> {
       Thread t = new Thread(r, "fake-compute");
@@ -74,7 +74,7 @@ final class FakeComputeServer implements AutoCloseable {
     server.start();
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
@@ -98,7 +98,7 @@ final class FakeComputeServer implements AutoCloseable {
     }
   }
 
-  boolean exists(String zone, String name) {
+  public boolean exists(String zone, String name) {
     return instances.containsKey(zone + "/" + name);
   }
 

@@ -1,0 +1,140 @@
+package dev.headroom.ui.spot;
+
+import dev.headroom.spot.VmEvent;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Parent;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+/** The Spot VM panel: table of managed VMs, Create / Terminate / Terminate all, and the selected VM's timeline. */
+public final class SpotView {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+
+  /** Asks the user to confirm; replaced in tests. */
+  @FunctionalInterface
+  public interface Confirmer {
+    boolean confirm(String title, String text);
+
+    /** A modal dialog. */
+    Confirmer DIALOG = (title, text) -> {
+      Alert a = new Alert(Alert.AlertType.CONFIRMATION, text, ButtonType.OK, ButtonType.CANCEL);
+      a.setTitle(title);
+      a.setHeaderText(title);
+      return a.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+    };
+  }
+
+  private final VBox root;
+
+  public SpotView(SpotViewModel vm, Confirmer confirmer, String machineType, String zones) {
+    Label banner = new Label();
+    banner.setId("spot-not-connected");
+    banner.getStyleClass().add("banner");
+    banner.setWrapText(true);
+    banner.textProperty().bind(vm.notConnectedProperty());
+    banner.visibleProperty().bind(vm.notConnectedProperty().isNotEmpty());
+    banner.managedProperty().bind(banner.visibleProperty());
+
+    TableView<SpotRow> table = new TableView<>(vm.rows());
+    table.setId("spot-table");
+    table.setPlaceholder(new Label("No Spot VMs yet. Create one, or let auto-create do it under memory pressure."));
+    table.getColumns().setAll(List.of(
+        fixed("Name", 230, r -> new ReadOnlyStringWrapper(r.name())),
+        fixed("Zone", 120, SpotRow::zoneProperty),
+        fixed("Type", 110, r -> new ReadOnlyStringWrapper(r.machineType())),
+        fixed("State", 100, SpotRow::stateProperty),
+        fixed("External IP", 110, SpotRow::ipProperty),
+        fixed("Uptime", 80, SpotRow::uptimeProperty),
+        fixed("Time left", 80, SpotRow::timeLeftProperty),
+        fixed("$/h", 80, SpotRow::perHourProperty),
+        fixed("Cost so far", 90, SpotRow::costProperty)));
+    table.getSelectionModel().selectedItemProperty().addListener((o, a, row) ->
+        vm.select(row == null ? null : row.name()));
+
+    Button create = new Button("Create Spot VM");
+    create.setId("spot-create");
+    create.setOnAction(e -> {
+      if (confirmer.confirm("Create a Spot VM?", "Create one " + vm.createSummary(machineType, zones) + "?")) {
+        vm.create();
+      }
+    });
+    Button terminate = new Button("Terminate selected");
+    terminate.setId("spot-terminate");
+    terminate.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+    terminate.setOnAction(e -> {
+      SpotRow row = table.getSelectionModel().getSelectedItem();
+      if (row != null && confirmer.confirm("Terminate " + row.name() + "?",
+          "Delete " + row.name() + " now? Work running on it is lost.")) {
+        vm.terminate(row.name());
+      }
+    });
+    Button terminateAll = new Button("Terminate all");
+    terminateAll.setId("spot-terminate-all");
+    terminateAll.setOnAction(e -> {
+      if (confirmer.confirm("Terminate all VMs?", "Delete every running Spot VM Headroom manages?")) {
+        vm.terminateAll();
+      }
+    });
+    create.disableProperty().bind(vm.busyProperty().or(vm.notConnectedProperty().isNotEmpty()));
+    terminateAll.disableProperty().bind(vm.busyProperty());
+    ProgressIndicator progress = new ProgressIndicator();
+    progress.setPrefSize(18, 18);
+    progress.visibleProperty().bind(vm.busyProperty());
+    Label message = new Label();
+    message.setId("spot-message");
+    message.textProperty().bind(vm.messageProperty());
+    Region spacer = new Region();
+    HBox.setHgrow(spacer, Priority.ALWAYS);
+    HBox actions = new HBox(8, create, terminate, terminateAll, progress, message, spacer);
+    actions.setAlignment(Pos.CENTER_LEFT);
+
+    ListView<VmEvent> events = new ListView<>(vm.timeline());
+    events.setId("spot-events");
+    events.setPrefHeight(170);
+    events.setPlaceholder(new Label("Select a VM to see its timeline."));
+    events.setCellFactory(l -> new ListCell<>() {
+      @Override
+      protected void updateItem(VmEvent ev, boolean empty) {
+        super.updateItem(ev, empty);
+        setText(empty || ev == null ? null
+            : TIME.format(ev.time()) + "  " + ev.state() + "  " + ev.message());
+      }
+    });
+    Label timelineTitle = new Label("Timeline");
+    timelineTitle.getStyleClass().add("section-title");
+    VBox.setVgrow(table, Priority.ALWAYS);
+    root = new VBox(8, banner, actions, table, timelineTitle, events);
+    root.setPadding(new Insets(12));
+  }
+
+  private static TableColumn<SpotRow, String> fixed(String title, double width,
+      Function<SpotRow, ReadOnlyStringProperty> cell) {
+    TableColumn<SpotRow, String> c = new TableColumn<>(title);
+    c.setCellValueFactory(cd -> cell.apply(cd.getValue()));
+    c.setPrefWidth(width);
+    return c;
+  }
+
+  public Parent root() {
+    return root;
+  }
+}
