@@ -183,7 +183,8 @@ public final class GceCompute implements Compute {
       if (cause instanceof ApiException api) {
         throw wrap(api, what);
       }
-      throw new ComputeException(ComputeException.Kind.OTHER, "Could not " + what + ": " + cause.getMessage(), e);
+      throw new ComputeException(ComputeException.Kind.OTHER, "Could not " + what + ": "
+          + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), e);
     } catch (ApiException e) {
       throw wrap(e, what);
     } catch (TimeoutException e) {

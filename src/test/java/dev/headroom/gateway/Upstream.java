@@ -14,15 +14,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 
 /** A real HTTP server on 127.0.0.1 standing in for a backend, a VM backend or an LLM provider. */
-final class Upstream implements AutoCloseable {
+public final class Upstream implements AutoCloseable {
   /** What the upstream received. */
-  record Seen(String method, String pathAndQuery, String body, String header) {}
+  public record Seen(String method, String pathAndQuery, String body, String header) {}
 
   final String name;
-  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  public final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final HttpServer server;
 
-  Upstream(String name) throws IOException {
+  public Upstream(String name) throws IOException {
     this.name = name;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
     server.setExecutor(Executors.newCachedThreadPool(r -> {
@@ -50,7 +50,7 @@ final class Upstream implements AutoCloseable {
     return this;
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 

@@ -36,14 +36,16 @@ public final class FakeComputeServer implements AutoCloseable {
   static final int PAGE_SIZE = 2;
 
   /** Inserted instance request bodies, in order. */
-  final List<JsonNode> inserts = new CopyOnWriteArrayList<>();
-  final List<String> deletes = new CopyOnWriteArrayList<>();
+  public final List<JsonNode> inserts = new CopyOnWriteArrayList<>();
+  public final List<String> deletes = new CopyOnWriteArrayList<>();
   final AtomicInteger listPages = new AtomicInteger();
   final AtomicInteger operationPolls = new AtomicInteger();
   final Set<String> stockoutZones = ConcurrentHashMap.newKeySet();
   final Set<String> quotaZones = ConcurrentHashMap.newKeySet();
   volatile String nextOperationError;
   volatile int pollsBeforeDone;
+  /** When set, every instance gets this external IP (127.0.0.1 lets tests reach a loopback "VM backend"). */
+  public volatile String natIp;
 
   private final Map<String, ObjectNode> instances = new ConcurrentHashMap<>(); // key zone/name
   private final Map<String, Op> ops = new ConcurrentHashMap<>();
@@ -86,7 +88,7 @@ public final class FakeComputeServer implements AutoCloseable {
   }
 
   /** The instance vanishes, as a preempted Spot VM with termination action DELETE does. */
-  void preempt(String zone, String name) {
+  public void preempt(String zone, String name) {
     instances.remove(zone + "/" + name);
   }
 
@@ -280,7 +282,7 @@ public final class FakeComputeServer implements AutoCloseable {
     ac.put("kind", "compute#accessConfig");
     ac.put("type", "ONE_TO_ONE_NAT");
     ac.put("name", "External NAT");
-    ac.put("natIP", "34.1.2." + ips.incrementAndGet());
+    ac.put("natIP", natIp != null ? natIp : "34.1.2." + ips.incrementAndGet());
     ObjectNode sched = i.putObject("scheduling");
     sched.put("provisioningModel", "SPOT");
     sched.put("instanceTerminationAction", "DELETE");
