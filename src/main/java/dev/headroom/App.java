@@ -4,22 +4,54 @@ import dev.headroom.config.AppPaths;
 import dev.headroom.config.Settings;
 import dev.headroom.core.ExecutorTasks;
 import dev.headroom.core.Tasks;
+import dev.headroom.cost.CloudCatalogPrices;
+import dev.headroom.cost.CostEngine;
+import dev.headroom.cost.CostHttp;
+import dev.headroom.cost.PriceBook;
+import dev.headroom.cost.PriceCatalog;
+import dev.headroom.cost.PriceService;
+import dev.headroom.cost.SeriesRates;
+import dev.headroom.cost.UsageLogTailer;
+import dev.headroom.cost.VmRuntime;
+import dev.headroom.spot.VmState;
+import dev.headroom.engine.DecisionLog;
+import dev.headroom.engine.Engine;
+import dev.headroom.engine.GatewayTraffic;
+import dev.headroom.engine.Spend;
+import dev.headroom.engine.SpotFleet;
+import dev.headroom.gateway.Gateway;
 import dev.headroom.memory.MemoryHistory;
 import dev.headroom.memory.MemoryMonitor;
 import dev.headroom.memory.MemorySource;
 import dev.headroom.memory.MemoryStore;
+import dev.headroom.memory.Pressure;
+import dev.headroom.spot.Compute;
+import dev.headroom.spot.GceCompute;
+import dev.headroom.spot.SpotStore;
+import dev.headroom.spot.SpotVmService;
 import dev.headroom.store.Database;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.math.BigDecimal;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds every service from the settings, starts them and stops them in reverse order.
- * Used by the GUI and by {@code --headless}.
+ * Used by the GUI, {@code --headless} and the CLI verbs.
  */
 final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
+  static final Duration VM_POLL = Duration.ofSeconds(15);
 
   final Settings settings;
   final AppPaths paths;
@@ -27,8 +59,24 @@ final class App implements AutoCloseable {
   final Tasks tasks;
   final Database db;
   final MemoryMonitor memory;
+  final SpotVmService spot;
+  final SpotFleet fleet;
+  final Gateway gateway;
+  final DecisionLog decisions;
+  final Engine engine;
+  final PriceService prices;
+  final CostEngine cost;
+  final Function<String, Optional<BigDecimal>> hourlyPrice;
+  private final Optional<UsageLogTailer> tailer;
+  private volatile BudgetListener budgetListener = (period, percent, budget) -> { };
+  private Tasks.Handle tailing;
 
-  App(Settings settings, AppPaths paths, Clock clock, MemorySource source) {
+  /** Where budget alerts go (the tray in the GUI). */
+  interface BudgetListener extends dev.headroom.cost.BudgetAlerts {}
+  final String sessionId = "s-" + UUID.randomUUID().toString().substring(0, 8);
+
+  App(Settings settings, AppPaths paths, Clock clock, MemorySource source, Supplier<Compute> compute,
+      Optional<PriceCatalog> catalog) {
     this.settings = settings;
     this.paths = paths;
     this.clock = clock;
@@ -40,14 +88,107 @@ final class App implements AutoCloseable {
     LOG.info("Restored {} s of fine and {} min of coarse memory history", history.secondCount(),
         history.minuteCount());
     this.memory = new MemoryMonitor(source, settings.memory(), history, clock, tasks);
+    this.spot = new SpotVmService(compute, settings.gcp(), new SpotStore(db), clock, tasks, sessionId);
+    this.fleet = new SpotFleet(spot, settings.gcp().backendPort());
+    this.prices = new PriceService(catalog, db, clock, settings.gcp().diskSizeGb(), settings.gcp().diskType());
+    String book = settings.cost().priceBookPath();
+    this.cost = new CostEngine(db, PriceBook.load(book.isBlank() ? Optional.empty() : Optional.of(Path.of(book))),
+        prices, settings.gcp().region(), settings.cost(), this::vmRuntimes, clock, ZoneId.systemDefault(), tasks,
+        (period, percent, budget) -> budgetListener.crossed(period, percent, budget));
+    this.hourlyPrice = cost::hourlyPrice;
+    this.gateway = new Gateway(settings.gateway(), fleet::backend,
+        () -> memory.latest().map(s -> s.pressure().atLeast(Pressure.HIGH)).orElse(false), cost, clock, tasks);
+    CostHttp http = new CostHttp(cost, clock);
+    gateway.mount("/usage", http.usageHandler());
+    gateway.mount("/cost/stream", http.streamHandler());
+    String log = settings.cost().usageLogPath();
+    this.tailer = log.isBlank() ? Optional.empty() : Optional.of(new UsageLogTailer(Path.of(log), cost, db, clock));
+    Spend spend = new Spend() {
+      @Override
+      public Optional<BigDecimal> hourlyPrice() {
+        return cost.hourlyPrice(settings.gcp().machineType());
+      }
+
+      @Override
+      public Optional<BigDecimal> dailyBudgetLeft() {
+        return cost.dailyBudgetLeft();
+      }
+    };
+    this.decisions = new DecisionLog(db);
+    this.engine = new Engine(settings.memory(), settings.autoCreate(), fleet, spend, new GatewayTraffic(gateway),
+        decisions, clock, tasks);
+  }
+
+  /** The real Compute Engine client, created on first use. */
+  static Supplier<Compute> gce(Settings settings) {
+    return () -> GceCompute.connect(settings.gcp(), GceCompute.Polling.DEFAULT);
+  }
+
+  /** The Cloud Billing Catalog, connected on first use (off the UI thread); empty when GCP is not configured. */
+  static Optional<PriceCatalog> catalog(Settings settings) {
+    if (!settings.gcp().configured()) {
+      return Optional.empty();
+    }
+    return Optional.of(new PriceCatalog() {
+      private CloudCatalogPrices client;
+
+      @Override
+      public synchronized Map<String, SeriesRates> spotRates(String region) {
+        if (client == null) {
+          client = CloudCatalogPrices.connect(settings.gcp(), Duration.ofSeconds(20));
+        }
+        return client.spotRates(region);
+      }
+
+      @Override
+      public synchronized void close() {
+        if (client != null) {
+          client.close();
+        }
+      }
+    });
+  }
+
+  void onBudgetAlert(BudgetListener listener) {
+    this.budgetListener = listener;
+  }
+
+  private List<VmRuntime> vmRuntimes() {
+    return spot.vms().stream().filter(v -> v.runningSince().isPresent())
+        .map(v -> new VmRuntime(v.name(), v.machineType().equals("unknown") ? settings.gcp().machineType()
+            : v.machineType(), v.runningSince().get(), v.state() == VmState.RUNNING || v.state() == VmState.TERMINATING
+            ? Optional.empty() : Optional.of(v.endedAt().orElse(clock.instant()))))
+        .toList();
   }
 
   void start() {
     memory.start();
+    spot.start(VM_POLL);
+    cost.start();
+    tailer.ifPresent(t -> tailing = tasks.every(CostEngine.TICK, t::poll));
+    if (settings.gateway().enabled()) {
+      gateway.start();
+    }
+    engine.start(memory);
   }
 
   @Override
   public void close() {
+    engine.stop();
+    if (settings.autoCreate().terminateOnQuit() && spot.activeOrPending() > 0) {
+      LOG.info("Terminating managed VMs on quit (autoCreate.terminateOnQuit)");
+      try {
+        spot.terminateAll("Headroom quit").get(3, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        LOG.warn("Terminating VMs on quit failed: {}", e.toString());
+      }
+    }
+    if (tailing != null) {
+      tailing.cancel();
+    }
+    cost.close();
+    gateway.close();
+    spot.close();
     memory.stop();
     tasks.close();
     db.close();

@@ -11,12 +11,15 @@ import dev.headroom.memory.MemorySample;
 import dev.headroom.memory.MemorySource;
 import dev.headroom.memory.ProcMemorySource;
 import dev.headroom.memory.Pressure;
+import dev.headroom.ui.DashboardPages;
 import dev.headroom.ui.DesktopUi;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Entry point. With no arguments: the desktop app (tray + dashboard). {@code --headless}: the engine without UI.
@@ -63,6 +66,32 @@ public final class Main {
         }
         case "--headless" -> {
           return headless(paths, env);
+        }
+        case "cost" -> {
+          Settings settings = new SettingsLoader().load(paths.configFile(), env);
+          try (App app = newApp(settings, paths)) {
+            var snap = app.cost.tick();
+            if (List.of(args).contains("--json")) {
+              out.println(dev.headroom.cost.CostHttp.json(snap));
+            } else {
+              out.printf("Today $%s (LLM $%s, GCP $%s est.), month to date $%s, forecast $%s, burn $%s/h%n",
+                  snap.totalToday().toPlainString(), snap.llmToday().toPlainString(), snap.gcpToday().toPlainString(),
+                  snap.totalMonth().toPlainString(), snap.monthForecast().toPlainString(),
+                  snap.burnRatePerHour().toPlainString());
+              out.printf("Budgets: daily %s %% of $%s (%s), monthly %s %% of $%s (%s)%n", snap.daily().percent(),
+                  snap.daily().limit(), snap.daily().level(), snap.monthly().percent(), snap.monthly().limit(),
+                  snap.monthly().level());
+              snap.models().forEach(m -> out.printf("  %-10s %-28s %6d calls  $%s%s%n", m.provider(), m.model(),
+                  m.calls(), m.cost().toPlainString(), m.unpriced() > 0 ? "  (" + m.unpriced() + " unpriced)" : ""));
+            }
+            return 0;
+          }
+        }
+        case "vm" -> {
+          Settings settings = new SettingsLoader().load(paths.configFile(), env);
+          try (App app = newApp(settings, paths)) {
+            return SpotCli.run(List.of(args).subList(1, args.length), app.spot, app.clock, out, err);
+          }
         }
         default -> {
           err.println("headroom: unknown command '" + verb + "'\n" + USAGE);
@@ -113,11 +142,21 @@ public final class Main {
     if (System.getProperty("javafx.cachedir") == null) {
       System.setProperty("javafx.cachedir", paths.dataDir().resolve("openjfx").toString());
     }
-    try (App app = new App(settings, paths, Clock.systemDefaultZone(), ProcMemorySource.forThisMachine())) {
+    try (App app = newApp(settings, paths)) {
       app.start();
-      DesktopUi ui = new DesktopUi(app.memory, app.tasks, app.clock, List::of,
-          new DesktopUi.TrayActions(() -> { }, () -> { }), openDashboard);
-      ui.run();
+      AtomicReference<DesktopUi> ui = new AtomicReference<>();
+      DesktopUi.TrayActions actions = new DesktopUi.TrayActions(
+          () -> app.spot.create("requested from the tray").whenComplete((vm, err) -> ui.get().notify("Spot VM",
+              err != null ? rootMessage(err) : vm.name() + " is " + vm.state() + ": " + vm.lastMessage(), err != null)),
+          () -> app.spot.terminateAll("requested from the tray").whenComplete((v, err) -> ui.get().notify(
+              "Spot VMs", err != null ? rootMessage(err) : "All managed VMs terminated", err != null)));
+      app.onBudgetAlert((period, percent, budget) -> ui.get().notify("Budget " + percent + " %",
+          "The " + period + " budget is at " + budget.percent() + " % ($" + budget.spent() + " of $" + budget.limit()
+              + ")", percent >= 90));
+      ui.set(new DesktopUi(app.memory, app.tasks, app.clock, () -> DashboardPages.create(app.spot, settings.gcp(),
+          settings.gateway().enabled() ? Optional.of(app.gateway) : Optional.empty(), app.decisions,
+          app.hourlyPrice, app.tasks, app.clock), actions, openDashboard));
+      ui.get().run();
     }
     return 0;
   }
@@ -135,14 +174,25 @@ public final class Main {
         Thread.currentThread().interrupt();
       }
     }, "headroom-shutdown"));
-    try (App app = new App(settings, paths, Clock.systemDefaultZone(), ProcMemorySource.forThisMachine())) {
+    try (App app = newApp(settings, paths)) {
       app.start();
-      System.err.println("Headroom running headless; Ctrl-C to stop.");
+      System.err.println("Headroom running headless; gateway on " + (settings.gateway().enabled()
+          ? app.gateway.address() : "(disabled)") + "; Ctrl-C to stop.");
       stop.await();
     } finally {
       closed.countDown();
     }
     return 0;
+  }
+
+  static App newApp(Settings settings, AppPaths paths) {
+    return new App(settings, paths, Clock.systemDefaultZone(), ProcMemorySource.forThisMachine(), App.gce(settings),
+        App.catalog(settings));
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+    return c instanceof AppException a ? a.userMessage() : String.valueOf(c.getMessage());
   }
 
   // slf4j-simple reads its settings once, at the first logger: set them before anything logs.

@@ -1,0 +1,41 @@
+package dev.headroom.cost;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Spend at one instant, recomputed every two seconds. GCP figures are estimates (catalog price x uptime); the
+ * billing export lags by hours, so it is not used here.
+ *
+ * @param burnRatePerHour LLM spend of the last 10 minutes scaled to an hour, plus the running VMs' $/h
+ * @param monthForecast month to date extrapolated at this month's average daily spend
+ * @param unpricedCallsToday LLM calls today whose model is missing from the price book (not counted as $0)
+ */
+public record CostSnapshot(
+    Instant time,
+    BigDecimal llmToday,
+    BigDecimal llmMonth,
+    BigDecimal gcpToday,
+    BigDecimal gcpMonth,
+    BigDecimal totalToday,
+    BigDecimal totalMonth,
+    BigDecimal burnRatePerHour,
+    BigDecimal monthForecast,
+    Budget daily,
+    Budget monthly,
+    List<ModelCost> models,
+    List<VmCost> vms,
+    long unpricedCallsToday) {
+
+  /** Budget use; {@code level} is OK, WARN_50, WARN_90 or OVER. */
+  public record Budget(BigDecimal limit, BigDecimal spent, BigDecimal percent, String level) {}
+
+  /** LLM spend of one model today. {@code unpriced} counts calls the price book could not price. */
+  public record ModelCost(String provider, String model, long calls, long inputTokens, long cachedTokens,
+      long outputTokens, long reasoningTokens, BigDecimal cost, long unpriced) {}
+
+  /** One VM's estimated cost. */
+  public record VmCost(String name, String machineType, BigDecimal perHour, BigDecimal costSoFar, boolean running,
+      boolean priced) {}
+}

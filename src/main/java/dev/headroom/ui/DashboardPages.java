@@ -1,0 +1,44 @@
+package dev.headroom.ui;
+
+import dev.headroom.config.GcpSettings;
+import dev.headroom.core.Tasks;
+import dev.headroom.engine.DecisionLog;
+import dev.headroom.gateway.Gateway;
+import dev.headroom.spot.SpotVmService;
+import dev.headroom.ui.engine.DecisionsView;
+import dev.headroom.ui.engine.DecisionsViewModel;
+import dev.headroom.ui.gateway.RoutesView;
+import dev.headroom.ui.gateway.RoutesViewModel;
+import dev.headroom.ui.spot.SpotView;
+import dev.headroom.ui.spot.SpotViewModel;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import javafx.application.Platform;
+
+/** The dashboard pages besides Memory (Spot VMs, Routes, Decisions), built fresh each time the window opens. */
+public final class DashboardPages {
+  private DashboardPages() {}
+
+  /**
+   * @param gateway the running gateway, or empty when it is disabled
+   * @param hourlyPrice $/h of a machine type, when known
+   */
+  public static List<Page> create(SpotVmService spot, GcpSettings gcp, Optional<Gateway> gateway,
+      DecisionLog decisions, Function<String, Optional<BigDecimal>> hourlyPrice, Tasks tasks, Clock clock) {
+    List<Page> pages = new ArrayList<>();
+    SpotViewModel spotVm = new SpotViewModel(spot, hourlyPrice, tasks, Platform::runLater, clock);
+    pages.add(Page.of("Spot VMs", () -> new SpotView(spotVm, SpotView.Confirmer.DIALOG, gcp.machineType(),
+        String.join(", ", gcp.zones())).root(), spotVm::activate, spotVm::deactivate));
+    gateway.ifPresent(g -> {
+      RoutesViewModel routes = new RoutesViewModel(g, tasks, Platform::runLater);
+      pages.add(Page.of("Routes", () -> new RoutesView(routes).root(), routes::activate, routes::deactivate));
+    });
+    DecisionsViewModel log = new DecisionsViewModel(decisions, Platform::runLater);
+    pages.add(Page.of("Decisions", () -> new DecisionsView(log).root(), log::activate, log::deactivate));
+    return pages;
+  }
+}
