@@ -130,6 +130,7 @@ public final class CostHttp {
         ex.getResponseHeaders().set("Content-Type", "text/event-stream");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0);
+        CostSnapshot first = engine.latest(); // before subscribing, so a first computed tick is not sent twice
         LinkedBlockingQueue<CostSnapshot> queue = new LinkedBlockingQueue<>(16);
         Runnable unsubscribe = engine.subscribe(s -> {
           if (!queue.offer(s)) {
@@ -138,7 +139,7 @@ public final class CostHttp {
           }
         });
         try (OutputStream out = ex.getResponseBody()) {
-          write(out, engine.latest());
+          write(out, first);
           while (true) {
             CostSnapshot s = queue.poll(HEARTBEAT_SECONDS, TimeUnit.SECONDS);
             if (s == null) {
