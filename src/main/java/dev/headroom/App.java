@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -66,7 +65,6 @@ final class App implements AutoCloseable {
   final Engine engine;
   final PriceService prices;
   final CostEngine cost;
-  final Function<String, Optional<BigDecimal>> hourlyPrice;
   private final Optional<UsageLogTailer> tailer;
   private volatile BudgetListener budgetListener = (period, percent, budget) -> { };
   private Tasks.Handle tailing;
@@ -95,7 +93,6 @@ final class App implements AutoCloseable {
     this.cost = new CostEngine(db, PriceBook.load(book.isBlank() ? Optional.empty() : Optional.of(Path.of(book))),
         prices, settings.gcp().region(), settings.cost(), this::vmRuntimes, clock, ZoneId.systemDefault(), tasks,
         (period, percent, budget) -> budgetListener.crossed(period, percent, budget));
-    this.hourlyPrice = cost::hourlyPrice;
     this.gateway = new Gateway(settings.gateway(), fleet::backend,
         () -> memory.latest().map(s -> s.pressure().atLeast(Pressure.HIGH)).orElse(false), cost, clock, tasks);
     CostHttp http = new CostHttp(cost, clock);

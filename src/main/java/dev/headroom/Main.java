@@ -155,7 +155,7 @@ public final class Main {
               + ")", percent >= 90));
       ui.set(new DesktopUi(app.memory, app.tasks, app.clock, () -> DashboardPages.create(app.spot, settings.gcp(),
           settings.gateway().enabled() ? Optional.of(app.gateway) : Optional.empty(), app.decisions,
-          app.hourlyPrice, app.tasks, app.clock), actions, openDashboard));
+          app.cost, app.tasks, app.clock), actions, openDashboard));
       ui.get().run();
     }
     return 0;

@@ -2,6 +2,9 @@ package dev.headroom.ui;
 
 import dev.headroom.config.GcpSettings;
 import dev.headroom.core.Tasks;
+import dev.headroom.cost.CostEngine;
+import dev.headroom.ui.cost.CostView;
+import dev.headroom.ui.cost.CostViewModel;
 import dev.headroom.engine.DecisionLog;
 import dev.headroom.gateway.Gateway;
 import dev.headroom.spot.SpotVmService;
@@ -19,7 +22,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import javafx.application.Platform;
 
-/** The dashboard pages besides Memory (Spot VMs, Routes, Decisions), built fresh each time the window opens. */
+/** The dashboard pages besides Memory (Spot VMs, Costs, Routes, Decisions), built fresh each time the window opens. */
 public final class DashboardPages {
   private DashboardPages() {}
 
@@ -28,11 +31,17 @@ public final class DashboardPages {
    * @param hourlyPrice $/h of a machine type, when known
    */
   public static List<Page> create(SpotVmService spot, GcpSettings gcp, Optional<Gateway> gateway,
-      DecisionLog decisions, Function<String, Optional<BigDecimal>> hourlyPrice, Tasks tasks, Clock clock) {
+      DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock) {
+    Function<String, Optional<BigDecimal>> hourlyPrice = cost::hourlyPrice;
     List<Page> pages = new ArrayList<>();
     SpotViewModel spotVm = new SpotViewModel(spot, hourlyPrice, tasks, Platform::runLater, clock);
     pages.add(Page.of("Spot VMs", () -> new SpotView(spotVm, SpotView.Confirmer.DIALOG, gcp.machineType(),
         String.join(", ", gcp.zones())).root(), spotVm::activate, spotVm::deactivate));
+    CostViewModel costVm = new CostViewModel(cost, Platform::runLater);
+    pages.add(Page.of("Costs", () -> new CostView(costVm).root(), () -> {
+      costVm.activate();
+      costVm.onSnapshot(cost.latest());
+    }, costVm::deactivate));
     gateway.ifPresent(g -> {
       RoutesViewModel routes = new RoutesViewModel(g, tasks, Platform::runLater);
       pages.add(Page.of("Routes", () -> new RoutesView(routes).root(), routes::activate, routes::deactivate));
