@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Takes a screenshot of the real dashboard window under Xvfb. Usage: src/bench/screenshot.sh OUT.png [seconds=40] [tab]
-# Needs: apt-get install -y xvfb xauth imagemagick libgtk-3-0 xdotool
+# Takes a screenshot of the real dashboard window under Xvfb, on a tab. Usage: src/bench/screenshot.sh OUT.png [seconds=40] [tab]
+# SHOT_SETUP: a shell command run 8 s after start (e.g. curl to feed the gateway); SHOT_HOME: reuse a data dir.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out="$(realpath -m "${1:?output png}")"; wait_s="${2:-40}"; tab="${3:-}"
@@ -12,10 +12,8 @@ Xvfb "$disp" -screen 0 1280x800x24 > /dev/null 2>&1 & xpid=$!
 # Stop the app before its X server: killing Xvfb under a live JavaFX app crashes GTK.
 trap 'kill $pid 2>/dev/null; for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done; kill $xpid 2>/dev/null; rm -rf "$home"' EXIT
 sleep 1
-DISPLAY="$disp" java @packaging/jvm.options -Dprism.order=sw -jar target/headroom.jar --dashboard > "$home/app.log" 2>&1 & pid=$!
+DISPLAY="$disp" java @packaging/jvm.options -Dprism.order=sw -jar target/headroom.jar --dashboard "${tab:-Memory}" > "$home/app.log" 2>&1 & pid=$!
+if [ -n "${SHOT_SETUP:-}" ]; then sleep 8; bash -c "$SHOT_SETUP"; fi
 sleep "$wait_s"
-if [ -n "$tab" ] && command -v xdotool >/dev/null; then
-  DISPLAY="$disp" xdotool search --name Headroom windowactivate --sync 2>/dev/null || true
-fi
 DISPLAY="$disp" import -window root "$out"
 echo "wrote $out"; tail -5 "$home/app.log"

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Main {
   static final String USAGE = String.join("\n",
-      "Usage: headroom [--dashboard]        start the desktop app (tray icon; --dashboard opens the window)",
+      "Usage: headroom [--dashboard [TAB]]  start the desktop app (tray icon; --dashboard opens the window on TAB)",
       "       headroom --headless           run the engine without a UI (Ctrl-C to stop)",
       "       headroom status [--json]      print current memory and pressure",
       "       headroom vm create|list       create a Spot VM / list managed VMs",
@@ -61,8 +61,11 @@ public final class Main {
           Settings settings = new SettingsLoader().load(paths.configFile(), env);
           return status(settings, ProcMemorySource.forThisMachine(), Clock.systemUTC(), List.of(args).contains("--json"), out);
         }
-        case "gui", "--dashboard" -> {
-          return gui(paths, env, verb.equals("--dashboard"));
+        case "gui" -> {
+          return gui(paths, env, Optional.empty());
+        }
+        case "--dashboard" -> {
+          return gui(paths, env, Optional.of(args.length > 1 ? args[1] : "Memory"));
         }
         case "--headless" -> {
           return headless(paths, env);
@@ -135,7 +138,7 @@ public final class Main {
     return 0;
   }
 
-  private static int gui(AppPaths paths, Map<String, String> env, boolean openDashboard)
+  private static int gui(AppPaths paths, Map<String, String> env, Optional<String> openDashboard)
       throws InterruptedException {
     Settings settings = new SettingsLoader().load(paths.configFile(), env);
     // JavaFX unpacks its native libraries on first start; keep them in our data dir, not ~/.openjfx.

@@ -18,6 +18,7 @@ public final class DashboardWindow {
   private final Consumer<Boolean> onShowing;
   private final List<Page> open = new ArrayList<>();
   private Stage stage;
+  private TabPane tabs;
 
   public DashboardWindow(Supplier<List<Page>> pages, Consumer<Boolean> onShowing) {
     this.pages = pages;
@@ -29,7 +30,7 @@ public final class DashboardWindow {
     if (stage == null) {
       stage = new Stage();
       stage.setTitle("Headroom");
-      TabPane tabs = new TabPane();
+      tabs = new TabPane();
       tabs.setId("dashboard-tabs");
       tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
       for (Page p : pages.get()) {
@@ -41,11 +42,21 @@ public final class DashboardWindow {
       Scene scene = new Scene(tabs, 1180, 720);
       scene.getStylesheets().add(DashboardWindow.class.getResource("/ui/headroom.css").toExternalForm());
       stage.setScene(scene);
-      stage.setOnHidden(e -> release());
+      stage.setOnHidden(e -> {
+        release();
+        tabs = null;
+      });
       onShowing.accept(true);
     }
     stage.show();
     stage.toFront();
+  }
+
+  /** Shows the window on the tab titled {@code title} (case-insensitive), when there is one. FX thread. */
+  public void show(String title) {
+    show();
+    tabs.getTabs().stream().filter(t -> t.getText().equalsIgnoreCase(title)).findFirst()
+        .ifPresent(t -> tabs.getSelectionModel().select(t));
   }
 
   /** Hides the window; its scene is released. FX thread. */

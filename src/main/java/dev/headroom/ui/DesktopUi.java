@@ -30,7 +30,7 @@ public final class DesktopUi {
   private final Clock clock;
   private final Supplier<List<Page>> extraPages;
   private final TrayActions trayActions;
-  private final boolean openAtStart;
+  private final Optional<String> openAtStart;
   private final CountDownLatch quit = new CountDownLatch(1);
   private final Object fxLock = new Object();
   private boolean fxStarted;
@@ -41,7 +41,7 @@ public final class DesktopUi {
   public record TrayActions(Runnable createVm, Runnable terminateAll) {}
 
   public DesktopUi(MemoryMonitor monitor, Tasks tasks, Clock clock, Supplier<List<Page>> extraPages,
-      TrayActions trayActions, boolean openAtStart) {
+      TrayActions trayActions, Optional<String> openAtStart) {
     this.monitor = monitor;
     this.tasks = tasks;
     this.clock = clock;
@@ -58,14 +58,12 @@ public final class DesktopUi {
       TrayController t = tray.get();
       monitor.addListener(t::show);
       monitor.latest().ifPresent(t::show);
-      if (openAtStart) {
-        onFx(this::showDashboard);
-      }
+      openAtStart.ifPresent(tab -> onFx(() -> showDashboard(tab)));
     } else {
       // No tray (or a desktop without one): the dashboard is the app; closing it quits.
       LOG.info("System tray not supported here; showing the dashboard as a window.");
       onFx(() -> {
-        showDashboard();
+        showDashboard(openAtStart.orElse("Memory"));
         dashboard.stage().setOnCloseRequest(e -> quit());
       });
     }
@@ -97,6 +95,11 @@ public final class DesktopUi {
       dashboard = new DashboardWindow(this::pages, monitor::setDashboardOpen);
     }
     dashboard.show();
+  }
+
+  private void showDashboard(String tab) {
+    showDashboard();
+    dashboard.show(tab);
   }
 
   private List<Page> pages() {

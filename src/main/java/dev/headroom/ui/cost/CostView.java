@@ -18,6 +18,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /** The unified cost view: totals, burn rate, split, budget bars, per-model and per-VM tables, a cost chart. */
@@ -57,8 +58,8 @@ public final class CostView {
         col("Calls", 60, m -> String.valueOf(m.calls())),
         col("In (cached)", 110, m -> m.inputTokens() + " (" + m.cachedTokens() + ")"),
         col("Out (+reasoning)", 120, m -> m.outputTokens() + " (+" + m.reasoningTokens() + ")"),
-        col("Cost", 80, m -> CostViewModel.usd(m.cost()) + (m.unpriced() > 0 ? " + " + m.unpriced() + " unpriced"
-            : ""))));
+        col("Cost", 120, m -> m.unpriced() == m.calls() ? "unpriced"
+            : CostViewModel.usd(m.cost()) + (m.unpriced() > 0 ? " + " + m.unpriced() + " unpriced" : ""))));
     TableView<CostSnapshot.VmCost> vmTable = new TableView<>(vm.vms());
     vmTable.setId("cost-vms");
     vmTable.setPlaceholder(new Label("No Spot VM has run this month."));
@@ -72,6 +73,7 @@ public final class CostView {
     HBox.setHgrow(models, Priority.ALWAYS);
     HBox.setHgrow(vmTable, Priority.ALWAYS);
     tables.setPrefHeight(200);
+    tables.setMinHeight(140);
 
     DefaultNumericAxis x = new DefaultNumericAxis("Local time");
     x.setUnit(null);
@@ -90,8 +92,11 @@ public final class CostView {
     renderer.getDatasets().add(vm.todaySeries());
     chart.getRenderers().setAll(renderer);
     chart.setPrefHeight(220);
+    chart.setMinHeight(120);
     VBox.setVgrow(chart, Priority.ALWAYS);
 
+    totals.setMinHeight(Region.USE_PREF_SIZE);
+    budgets.setMinHeight(Region.USE_PREF_SIZE);
     root = new VBox(10, totals, split, budgets, tables, chart);
     root.setPadding(new Insets(12));
   }
@@ -103,6 +108,7 @@ public final class CostView {
     ProgressBar bar = new ProgressBar();
     bar.setId(id);
     bar.setMaxWidth(Double.MAX_VALUE);
+    bar.setMinHeight(16); // the chart grows; the bars must not be squeezed away
     bar.progressProperty().bind(daily ? vm.dailyFractionProperty() : vm.monthlyFractionProperty());
     level.addListener((o, a, l) -> color(bar, l));
     color(bar, level.get());

@@ -50,6 +50,8 @@ public final class SpotView {
     banner.setId("spot-not-connected");
     banner.getStyleClass().add("banner");
     banner.setWrapText(true);
+    banner.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+    banner.setMaxWidth(Double.MAX_VALUE);
     banner.textProperty().bind(vm.notConnectedProperty());
     banner.visibleProperty().bind(vm.notConnectedProperty().isNotEmpty());
     banner.managedProperty().bind(banner.visibleProperty());
@@ -95,7 +97,7 @@ public final class SpotView {
       }
     });
     create.disableProperty().bind(vm.busyProperty().or(vm.notConnectedProperty().isNotEmpty()));
-    terminateAll.disableProperty().bind(vm.busyProperty());
+    terminateAll.disableProperty().bind(vm.busyProperty().or(vm.notConnectedProperty().isNotEmpty()));
     ProgressIndicator progress = new ProgressIndicator();
     progress.setPrefSize(18, 18);
     progress.visibleProperty().bind(vm.busyProperty());

@@ -49,7 +49,7 @@ class DashboardMemoryTest extends FxRobot {
     window = new DashboardWindow(
         () -> List.of(Page.of("Memory", () -> new MemoryView(vm).root(), vm::activate, vm::deactivate)),
         open -> showing = open);
-    WaitForAsyncUtils.asyncFx(window::show).get(10, TimeUnit.SECONDS);
+    WaitForAsyncUtils.asyncFx(() -> window.show()).get(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
