@@ -1,19 +1,16 @@
 package dev.headroom.ui.cost;
 
 import dev.headroom.cost.CostSnapshot;
+import dev.headroom.ui.Charts;
+import dev.headroom.ui.Tables;
 import io.fair_acc.chartfx.XYChart;
 import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
-import io.fair_acc.chartfx.renderer.ErrorStyle;
-import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import java.util.List;
-import java.util.function.Function;
 import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
@@ -53,44 +50,33 @@ public final class CostView {
     models.setId("cost-models");
     models.setPlaceholder(new Label("No LLM calls today. Route tools through the gateway or POST /usage."));
     models.getColumns().setAll(List.of(
-        col("Provider", 80, CostSnapshot.ModelCost::provider),
-        col("Model", 170, CostSnapshot.ModelCost::model),
-        col("Calls", 60, m -> String.valueOf(m.calls())),
-        col("In (cached)", 110, m -> m.inputTokens() + " (" + m.cachedTokens() + ")"),
-        col("Out (+reasoning)", 120, m -> m.outputTokens() + " (+" + m.reasoningTokens() + ")"),
-        col("Cost", 120, m -> m.unpriced() == m.calls() ? "unpriced"
+        Tables.column("Provider", 80, CostSnapshot.ModelCost::provider),
+        Tables.column("Model", 170, CostSnapshot.ModelCost::model),
+        Tables.column("Calls", 60, m -> String.valueOf(m.calls())),
+        Tables.column("In (cached)", 110, m -> m.inputTokens() + " (" + m.cachedTokens() + ")"),
+        Tables.column("Out (+reasoning)", 120, m -> m.outputTokens() + " (+" + m.reasoningTokens() + ")"),
+        Tables.column("Cost", 120, m -> m.unpriced() == m.calls() ? "unpriced"
             : CostViewModel.usd(m.cost()) + (m.unpriced() > 0 ? " + " + m.unpriced() + " unpriced" : ""))));
     TableView<CostSnapshot.VmCost> vmTable = new TableView<>(vm.vms());
     vmTable.setId("cost-vms");
     vmTable.setPlaceholder(new Label("No Spot VM has run this month."));
     vmTable.getColumns().setAll(List.of(
-        col("VM", 210, CostSnapshot.VmCost::name),
-        col("Type", 100, CostSnapshot.VmCost::machineType),
-        col("$/h", 70, v -> v.priced() ? CostViewModel.usd(v.perHour()) : "unknown"),
-        col("Cost (estimate)", 110, v -> CostViewModel.usd(v.costSoFar())),
-        col("State", 70, v -> v.running() ? "running" : "ended")));
+        Tables.column("VM", 210, CostSnapshot.VmCost::name),
+        Tables.column("Type", 100, CostSnapshot.VmCost::machineType),
+        Tables.column("$/h", 70, v -> v.priced() ? CostViewModel.usd(v.perHour()) : "unknown"),
+        Tables.column("Cost (estimate)", 110, v -> CostViewModel.usd(v.costSoFar())),
+        Tables.column("State", 70, v -> v.running() ? "running" : "ended")));
     HBox tables = new HBox(10, models, vmTable);
     HBox.setHgrow(models, Priority.ALWAYS);
     HBox.setHgrow(vmTable, Priority.ALWAYS);
     tables.setPrefHeight(200);
     tables.setMinHeight(140);
 
-    DefaultNumericAxis x = new DefaultNumericAxis("Local time");
-    x.setUnit(null);
-    x.setTimeAxis(true);
-    x.setAnimated(false);
     DefaultNumericAxis y = new DefaultNumericAxis("Spend today");
     y.setUnit("$");
-    y.setAnimated(false);
-    XYChart chart = new XYChart(x, y);
+    XYChart chart = Charts.timeChart(y, List.of(vm.todaySeries()));
     chart.setId("cost-chart");
-    chart.setAnimated(false);
     chart.setLegendVisible(false);
-    ErrorDataSetRenderer renderer = new ErrorDataSetRenderer();
-    renderer.setDrawMarker(false);
-    renderer.setErrorStyle(ErrorStyle.NONE);
-    renderer.getDatasets().add(vm.todaySeries());
-    chart.getRenderers().setAll(renderer);
     chart.setPrefHeight(220);
     chart.setMinHeight(120);
     VBox.setVgrow(chart, Priority.ALWAYS);
@@ -123,13 +109,6 @@ public final class CostView {
       default -> "#2e7d32";
     };
     bar.setStyle("-fx-accent: " + c + ";");
-  }
-
-  private static <T> TableColumn<T, String> col(String name, double w, Function<T, String> f) {
-    TableColumn<T, String> c = new TableColumn<>(name);
-    c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
-    c.setPrefWidth(w);
-    return c;
   }
 
   public Parent root() {

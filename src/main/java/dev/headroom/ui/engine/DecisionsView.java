@@ -1,10 +1,10 @@
 package dev.headroom.ui.engine;
 
 import dev.headroom.engine.Decision;
+import dev.headroom.ui.Tables;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.control.Label;
@@ -23,24 +23,16 @@ public final class DecisionsView {
     TableView<Decision> table = new TableView<>(vm.rows());
     table.setId("decisions");
     table.setPlaceholder(new Label("No decisions yet: the engine logs here when memory pressure triggers the policy."));
-    TableColumn<Decision, String> time = column("Time", 150, d -> TIME.format(d.time()));
-    TableColumn<Decision, String> action = column("Decision", 90, d -> d.action().name());
-    TableColumn<Decision, String> reason = column("Reason", 150, Decision::reason);
-    TableColumn<Decision, String> message = column("Details", 640, Decision::message);
+    TableColumn<Decision, String> time = Tables.column("Time", 150, d -> TIME.format(d.time()));
+    TableColumn<Decision, String> action = Tables.column("Decision", 90, d -> d.action().name());
+    TableColumn<Decision, String> reason = Tables.column("Reason", 150, Decision::reason);
+    TableColumn<Decision, String> message = Tables.column("Details", 640, Decision::message);
     table.getColumns().setAll(List.of(time, action, reason, message));
     Label title = new Label("Engine decisions (auto-create policy and reaper)");
     title.getStyleClass().add("section-title");
     VBox.setVgrow(table, Priority.ALWAYS);
     root = new VBox(8, title, table);
     root.setPadding(new Insets(12));
-  }
-
-  private static TableColumn<Decision, String> column(String name, double width,
-      java.util.function.Function<Decision, String> value) {
-    TableColumn<Decision, String> c = new TableColumn<>(name);
-    c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(value.apply(cd.getValue())));
-    c.setPrefWidth(width);
-    return c;
   }
 
   public Parent root() {

@@ -1,15 +1,13 @@
 package dev.headroom.ui.gateway;
 
 import dev.headroom.gateway.RouteStats;
+import dev.headroom.ui.Tables;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.function.Function;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.control.Label;
-import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -28,30 +26,23 @@ public final class RoutesView {
     TableView<RouteStats> table = new TableView<>(vm.rows());
     table.setId("routes");
     table.getColumns().setAll(List.of(
-        col("Route", 100, RouteStats::name),
-        col("Prefix", 110, RouteStats::pathPrefix),
-        col("Policy", 170, s -> s.policy().name()),
-        col("Kind", 90, RouteStats::kind),
-        col("Target now", 90, RouteStats::target),
-        col("Local URL", 200, RouteStats::localUrl),
-        col("Requests", 80, s -> String.valueOf(s.requests())),
-        col("Errors", 60, s -> String.valueOf(s.errors())),
-        col("Cloud share", 90, s -> s.requests() == 0 ? "—"
+        Tables.<RouteStats>column("Route", 100, RouteStats::name),
+        Tables.<RouteStats>column("Prefix", 110, RouteStats::pathPrefix),
+        Tables.<RouteStats>column("Policy", 170, s -> s.policy().name()),
+        Tables.<RouteStats>column("Kind", 90, RouteStats::kind),
+        Tables.<RouteStats>column("Target now", 90, RouteStats::target),
+        Tables.<RouteStats>column("Local URL", 200, RouteStats::localUrl),
+        Tables.<RouteStats>column("Requests", 80, s -> String.valueOf(s.requests())),
+        Tables.<RouteStats>column("Errors", 60, s -> String.valueOf(s.errors())),
+        Tables.<RouteStats>column("Cloud share", 90, s -> s.requests() == 0 ? "—"
             : Math.round(100.0 * s.cloud() / Math.max(1, s.cloud() + s.local())) + " %"),
-        col("Last request", 100, s -> s.lastRequest().map(TIME::format).orElse("—"))));
+        Tables.<RouteStats>column("Last request", 100, s -> s.lastRequest().map(TIME::format).orElse("—"))));
     VBox.setVgrow(table, Priority.ALWAYS);
     Label help = new Label("Point your tools at these prefixes: e.g. OPENAI_BASE_URL=<gateway>/openai/v1 meters tokens;"
         + " /work/ goes to the Spot VM's backend while memory is under pressure.");
     help.setWrapText(true);
     root = new VBox(8, header, table, help);
     root.setPadding(new Insets(12));
-  }
-
-  private static TableColumn<RouteStats, String> col(String name, double w, Function<RouteStats, String> f) {
-    TableColumn<RouteStats, String> c = new TableColumn<>(name);
-    c.setCellValueFactory(cd -> new ReadOnlyStringWrapper(f.apply(cd.getValue())));
-    c.setPrefWidth(w);
-    return c;
   }
 
   public Parent root() {

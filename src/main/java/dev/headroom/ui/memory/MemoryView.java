@@ -2,10 +2,9 @@ package dev.headroom.ui.memory;
 
 import dev.headroom.memory.Pressure;
 import dev.headroom.memory.ProcessMemory;
+import dev.headroom.ui.Charts;
 import io.fair_acc.chartfx.XYChart;
 import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
-import io.fair_acc.chartfx.renderer.ErrorStyle;
-import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
@@ -67,23 +66,12 @@ public final class MemoryView {
     VBox top = new VBox(6, headline, sub);
     top.setPadding(new Insets(12, 12, 6, 12));
 
-    DefaultNumericAxis x = new DefaultNumericAxis("Local time");
-    x.setUnit(null);
-    x.setTimeAxis(true);
-    x.setAnimated(false);
     DefaultNumericAxis y = new DefaultNumericAxis("Used", 0, 100, 10);
     y.setUnit("%");
     y.setAutoRanging(false);
-    y.setAnimated(false);
-    chart = new XYChart(x, y);
+    chart = Charts.timeChart(y, vm.chart().dataSets());
     chart.setId("memory-chart");
-    chart.setAnimated(false);
     chart.setLegendVisible(true);
-    ErrorDataSetRenderer renderer = new ErrorDataSetRenderer();
-    renderer.setDrawMarker(false);
-    renderer.setErrorStyle(ErrorStyle.NONE);
-    renderer.getDatasets().addAll(vm.chart().dataSets());
-    chart.getRenderers().setAll(renderer);
     VBox.setVgrow(chart, Priority.ALWAYS);
 
     TableView<ProcessMemory> table = new TableView<>(vm.processes());
