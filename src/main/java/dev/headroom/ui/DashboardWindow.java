@@ -33,12 +33,22 @@ public final class DashboardWindow {
       tabs = new TabPane();
       tabs.setId("dashboard-tabs");
       tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+      // Only the selected tab is built and live: a hidden tab costs neither CPU (timers, redraws) nor memory.
       for (Page p : pages.get()) {
-        Tab t = new Tab(p.title(), p.open());
+        Tab t = new Tab(p.title());
         t.setId("tab-" + p.title().toLowerCase().replace(' ', '-'));
+        t.setUserData(p);
         tabs.getTabs().add(t);
-        open.add(p);
       }
+      tabs.getSelectionModel().selectedItemProperty().addListener((o, previous, selected) -> {
+        if (previous != null) {
+          closeTab(previous);
+        }
+        if (selected != null) {
+          openTab(selected);
+        }
+      });
+      openTab(tabs.getSelectionModel().getSelectedItem());
       Scene scene = new Scene(tabs, 1180, 720);
       scene.getStylesheets().add(DashboardWindow.class.getResource("/ui/headroom.css").toExternalForm());
       stage.setScene(scene);
@@ -73,6 +83,20 @@ public final class DashboardWindow {
   /** The stage while open (tests). */
   public Stage stage() {
     return stage;
+  }
+
+  private void openTab(Tab t) {
+    Page p = (Page) t.getUserData();
+    t.setContent(p.open());
+    open.add(p);
+  }
+
+  private void closeTab(Tab t) {
+    Page p = (Page) t.getUserData();
+    if (open.remove(p)) {
+      p.close();
+    }
+    t.setContent(null);
   }
 
   private void release() {
