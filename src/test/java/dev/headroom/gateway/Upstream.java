@@ -41,7 +41,7 @@ public final class Upstream implements AutoCloseable {
     server.start();
   }
 
-  Upstream on(String path, HttpHandler h) {
+  public Upstream on(String path, HttpHandler h) {
     server.createContext(path, ex -> {
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       seen.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().toString(), body, null));
