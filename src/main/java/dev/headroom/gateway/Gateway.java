@@ -425,23 +425,39 @@ public final class Gateway implements AutoCloseable {
       if (noBody) {
         return;
       }
+      // Usage must be recorded before the client can see the end of the response: a streamed (chunked) response
+      // ends when the stream closes, after this block; a fixed-length one ends with its last byte, so for a metered
+      // fixed-length response the last buffer is held back until the upstream's end is seen.
+      boolean holdLast = meter != null && !sse;
       byte[] buf = new byte[16 * 1024];
+      byte[] held = holdLast ? new byte[buf.length] : null;
+      int heldLength = 0;
       int n;
       while ((n = in.read(buf)) > 0) {
-        out.write(buf, 0, n);
-        if (sse) {
-          out.flush(); // events reach the client as they arrive
-        }
         route.bytesOut.addAndGet(n);
         if (meter != null) {
           meter.accept(buf, n);
         }
+        if (holdLast) {
+          if (heldLength > 0) {
+            out.write(held, 0, heldLength);
+          }
+          System.arraycopy(buf, 0, held, 0, n);
+          heldLength = n;
+          continue;
+        }
+        out.write(buf, 0, n);
+        if (sse) {
+          out.flush(); // events reach the client as they arrive
+        }
       }
-      // Record before the client's stream closes, so usage is stored by the time the client sees the end.
       if (meter != null) {
         meter.result().ifPresent(t -> usage.record(new dev.headroom.cost.LlmUsage(clock.instant(),
             route.anthropic ? "anthropic" : "openai", t.model(), t.input(), t.cached(), t.output(), t.reasoning(),
             route.rule.name())));
+      }
+      if (heldLength > 0) {
+        out.write(held, 0, heldLength);
       }
     } catch (IOException e) {
       route.errors.incrementAndGet();
