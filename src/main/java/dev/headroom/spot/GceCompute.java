@@ -17,10 +17,14 @@ import com.google.cloud.compute.v1.Metadata;
 import com.google.cloud.compute.v1.NetworkInterface;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.Scheduling;
+import dev.headroom.config.AppPaths;
 import dev.headroom.config.GcpSettings;
 import dev.headroom.core.AppException;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +37,10 @@ import java.util.stream.Collectors;
  * {@link Compute} on the real {@code google-cloud-compute} client (REST). With {@code gcp.computeEndpoint} set it
  * talks to that endpoint without credentials (emulators, private endpoints, tests); otherwise it uses Application
  * Default Credentials. The only class besides the catalog adapter that sees Google client types.
+ *
+ * <p>Inserts and deletes return the library's long-running {@code OperationFuture}, whose poller is the
+ * ZoneOperations REST stub ({@code GET .../zones/{z}/operations/{op}} until {@code DONE}), timed by {@link Polling}.
+ * A DONE operation that carries {@code error.errors[]} is a failure even without an HTTP error status.
  */
 public final class GceCompute implements Compute {
   /** How zone operations are polled. */
@@ -42,10 +50,22 @@ public final class GceCompute implements Compute {
         Duration.ofMinutes(10));
   }
 
-  static final String HOW_TO_CONNECT = "Set gcp.project in config.json (or HEADROOM_GCP_PROJECT), then run "
-      + "`gcloud auth application-default login` (or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key). "
-      + "The account needs roles/compute.instanceAdmin.v1 on the project (plus roles/iam.serviceAccountUser if the "
-      + "VM runs as a service account).";
+  /**
+   * What a person must do to connect Headroom to Google Cloud: which setting, which command, which IAM roles.
+   * Names the actual config file of this machine.
+   */
+  public static String howToConnect() {
+    return "Set gcp.project in " + AppPaths.standard(System.getenv()).configFile()
+        + " (or the HEADROOM_GCP_PROJECT environment variable), then run: gcloud auth application-default login"
+        + " (or set GOOGLE_APPLICATION_CREDENTIALS to a service-account key file). The account needs"
+        + " roles/compute.instanceAdmin.v1 on the project (plus roles/iam.serviceAccountUser if the VM runs as a"
+        + " service account).";
+  }
+
+  /** The message when {@code gcp.project} is empty. */
+  public static String notConfiguredMessage() {
+    return "Google Cloud is not connected: no project is set. " + howToConnect();
+  }
 
   private final String project;
   private final InstancesClient client;
@@ -60,7 +80,7 @@ public final class GceCompute implements Compute {
   /** Connects with the given polling; fails with the how-to-connect message when credentials are missing. */
   public static GceCompute connect(GcpSettings gcp, Polling polling) {
     if (!gcp.configured()) {
-      throw new AppException("Google Cloud is not configured. " + HOW_TO_CONNECT);
+      throw new AppException(notConfiguredMessage());
     }
     InstancesSettings.Builder b = InstancesSettings.newBuilder();
     if (gcp.computeEndpoint() != null && !gcp.computeEndpoint().isBlank()) {
@@ -69,7 +89,8 @@ public final class GceCompute implements Compute {
       try {
         b.setCredentialsProvider(FixedCredentialsProvider.create(GoogleCredentials.getApplicationDefault()));
       } catch (IOException e) {
-        throw new AppException("No Google Cloud credentials found. " + HOW_TO_CONNECT, e);
+        throw new AppException("Google Cloud is not connected: no Application Default Credentials were found ("
+            + e.getMessage() + "). " + howToConnect(), e);
       }
     }
     RetrySettings poll = RetrySettings.newBuilder()
@@ -215,7 +236,7 @@ public final class GceCompute implements Compute {
     ComputeException.Kind kind = ComputeException.classify(status, reason + " " + causeText(e), detail);
     String msg = "Could not " + what + ": " + detail;
     if (kind == ComputeException.Kind.PERMISSION) {
-      msg += ". " + HOW_TO_CONNECT;
+      msg += ". " + howToConnect();
     }
     return new ComputeException(kind, msg, e);
   }
@@ -239,7 +260,27 @@ public final class GceCompute implements Compute {
     String ip = i.getNetworkInterfacesList().stream()
         .flatMap(n -> n.getAccessConfigsList().stream())
         .map(AccessConfig::getNatIP).filter(s -> !s.isEmpty()).findFirst().orElse("");
-    String zone = i.getZone().substring(i.getZone().lastIndexOf('/') + 1);
-    return new Compute.Instance(i.getName(), zone, i.getStatus(), ip, i.getLabelsMap());
+    Optional<Duration> maxRun = i.hasScheduling() && i.getScheduling().hasMaxRunDuration()
+        ? Optional.of(Duration.ofSeconds(i.getScheduling().getMaxRunDuration().getSeconds()))
+        : Optional.empty();
+    return new Compute.Instance(i.getName(), lastSegment(i.getZone()), lastSegment(i.getMachineType()),
+        i.getStatus(), ip, i.getLabelsMap(), timestamp(i.getLastStartTimestamp()), maxRun);
+  }
+
+  // Zones and machine types come back as full URLs; Headroom speaks short names.
+  private static String lastSegment(String urlOrName) {
+    return urlOrName.substring(urlOrName.lastIndexOf('/') + 1);
+  }
+
+  /** Compute Engine timestamps are RFC 3339 with an offset ({@code 2026-11-23T10:00:00.000-08:00}). */
+  static Optional<Instant> timestamp(String rfc3339) {
+    if (rfc3339 == null || rfc3339.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(OffsetDateTime.parse(rfc3339).toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 }

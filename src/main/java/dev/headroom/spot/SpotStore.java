@@ -48,6 +48,20 @@ public final class SpotStore {
     });
   }
 
+  /** Appends an event without touching the VM's row (for notes made while another thread owns the VM). */
+  void appendEvent(VmEvent event) {
+    db.withConnection(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO vm_events(ts, vm_name, state, message) VALUES (?,?,?,?)")) {
+        ps.setLong(1, event.time().toEpochMilli());
+        ps.setString(2, event.vmName());
+        ps.setString(3, event.state().name());
+        ps.setString(4, trim(event.message()));
+        return ps.executeUpdate();
+      }
+    });
+  }
+
   List<SpotVm> loadVms() {
     return db.withConnection(c -> {
       List<SpotVm> out = new ArrayList<>();

@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * An in-process Compute Engine v1 REST server on 127.0.0.1 for the real {@code InstancesClient}: instances insert,
  * get, list (label filter, paging), delete, and zone operations get/wait, in the real JSON wire format. Scriptable:
  * stockout or quota per zone, an operation that ends DONE with errors, slow operations, preemption (an instance
- * disappears or stops), and pre-seeded instances for reconciliation.
+ * disappears or stops), operations held RUNNING until released, instances that come up STAGING, and pre-seeded
+ * instances for reconciliation. Every insert body is recorded as sent.
  */
 public final class FakeComputeServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,8 +43,16 @@ public final class FakeComputeServer implements AutoCloseable {
   final AtomicInteger operationPolls = new AtomicInteger();
   final Set<String> stockoutZones = ConcurrentHashMap.newKeySet();
   final Set<String> quotaZones = ConcurrentHashMap.newKeySet();
+  /** Zone -> error code of an insert operation that ends DONE with that error (QUOTA_EXCEEDED, ...). */
+  final Map<String, String> operationErrorInZone = new ConcurrentHashMap<>();
   volatile String nextOperationError;
   volatile int pollsBeforeDone;
+  /** While set and not counted down, every operation stays RUNNING. */
+  volatile java.util.concurrent.CountDownLatch holdOperations;
+  /** The status new instances get (STAGING lets tests see PROVISIONING -> RUNNING by polling). */
+  volatile String initialStatus = "RUNNING";
+  /** The lastStartTimestamp new instances get. */
+  volatile String startTimestamp = "2026-11-23T10:00:00.000+00:00";
   /** When set, every instance gets this external IP (127.0.0.1 lets tests reach a loopback "VM backend"). */
   public volatile String natIp;
 
@@ -82,14 +91,29 @@ public final class FakeComputeServer implements AutoCloseable {
 
   /** Puts an instance there directly (for reconciliation tests). */
   void seed(String zone, String name, String status, Map<String, String> labels) {
-    ObjectNode i = instanceJson("p", zone, name, "e2-highmem-4", labels);
+    seed(zone, name, status, labels, "e2-highmem-4", startTimestamp);
+  }
+
+  /** Puts an instance of {@code machineType}, started at {@code lastStart} (RFC 3339), there directly. */
+  void seed(String zone, String name, String status, Map<String, String> labels, String machineType,
+      String lastStart) {
+    ObjectNode i = instanceJson("p", zone, name, machineType, labels);
     i.put("status", status);
+    i.put("lastStartTimestamp", lastStart);
     instances.put(zone + "/" + name, i);
   }
 
   /** The instance vanishes, as a preempted Spot VM with termination action DELETE does. */
   public void preempt(String zone, String name) {
     instances.remove(zone + "/" + name);
+  }
+
+  /** The instance's status becomes {@code status} (STAGING -> RUNNING, ...). */
+  void setStatus(String zone, String name, String status) {
+    ObjectNode i = instances.get(zone + "/" + name);
+    if (i != null) {
+      i.put("status", status);
+    }
   }
 
   /** The instance stops (preempted with termination action STOP, or stopped by someone). */
@@ -169,18 +193,33 @@ public final class FakeComputeServer implements AutoCloseable {
         e.put("message", "The zone 'projects/" + project + "/zones/" + zone + "' does not have enough resources"
             + " available to fulfill the request. Try a different zone, or try again later.");
       };
-    } else if (nextOperationError != null) {
-      String code = nextOperationError;
-      nextOperationError = null;
+    } else if (operationErrorInZone.containsKey(zone) || nextOperationError != null) {
+      String code = operationErrorInZone.containsKey(zone) ? operationErrorInZone.get(zone) : nextOperationError;
+      if (!operationErrorInZone.containsKey(zone)) {
+        nextOperationError = null;
+      }
       op = newOp(project, zone, name, "insert", () -> { });
       op.onDone = () -> {
         ObjectNode e = op.json.putObject("error").putArray("errors").addObject();
         e.put("code", code);
-        e.put("message", "Invalid value for field 'resource.machineType': scripted failure " + code);
+        e.put("message", code.startsWith("QUOTA")
+            ? "Quota 'PREEMPTIBLE_CPUS' exceeded.  Limit: 8.0 in region " + zone.substring(0, zone.lastIndexOf('-'))
+                + "."
+            : code.startsWith("ZONE_RESOURCE_POOL_EXHAUSTED")
+                ? "The zone 'projects/" + project + "/zones/" + zone + "' does not have enough resources available"
+                    + " to fulfill the request. '(resource type:compute)'."
+                : "Invalid value for field 'resource.machineType': scripted failure " + code);
       };
     } else {
+      long maxRun = body.path("scheduling").path("maxRunDuration").path("seconds").asLong(0);
+      String status = initialStatus;
       op = newOp(project, zone, name, "insert", () -> {
         ObjectNode i = instanceJson(project, zone, name, machineType, labels);
+        i.put("status", status);
+        i.put("lastStartTimestamp", startTimestamp);
+        if (maxRun > 0) {
+          ((ObjectNode) i.path("scheduling")).putObject("maxRunDuration").put("seconds", String.valueOf(maxRun));
+        }
         instances.put(zone + "/" + name, i);
       });
     }
@@ -226,8 +265,9 @@ public final class FakeComputeServer implements AutoCloseable {
       return;
     }
     synchronized (op) {
+      java.util.concurrent.CountDownLatch hold = holdOperations;
       if (!op.json.path("status").asText().equals("DONE")) {
-        if (op.pollsLeft > 0) {
+        if (op.pollsLeft > 0 || (hold != null && hold.getCount() > 0)) {
           op.pollsLeft--;
           op.json.put("status", "RUNNING");
           op.json.put("progress", 50);

@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,13 +78,24 @@ class SpotVmServiceTest {
     assertThat(body.path("machineType").asText()).isEqualTo("zones/us-central1-a/machineTypes/e2-highmem-4");
     JsonNode disk = body.path("disks").get(0);
     assertThat(disk.path("boot").asBoolean()).isTrue();
+    assertThat(disk.path("autoDelete").asBoolean()).isTrue();
     assertThat(disk.path("initializeParams").path("sourceImage").asText())
         .isEqualTo("projects/debian-cloud/global/images/family/debian-12");
-    assertThat(body.path("networkInterfaces").get(0).path("accessConfigs").get(0).path("type").asText())
-        .isEqualTo("ONE_TO_ONE_NAT");
+    assertThat(disk.path("initializeParams").path("diskSizeGb").asText()).isEqualTo(String.valueOf(gcp.diskSizeGb()));
+    assertThat(disk.path("initializeParams").path("diskType").asText())
+        .isEqualTo("zones/us-central1-a/diskTypes/" + gcp.diskType());
+    JsonNode nic = body.path("networkInterfaces").get(0);
+    assertThat(nic.path("network").asText()).isEqualTo(gcp.network());
+    assertThat(nic.path("accessConfigs").get(0).path("type").asText()).isEqualTo("ONE_TO_ONE_NAT");
     JsonNode item = body.path("metadata").path("items").get(0);
     assertThat(item.path("key").asText()).isEqualTo("startup-script");
-    assertThat(item.path("value").asText()).contains("headroom-backend-port");
+    assertThat(item.path("value").asText()).isEqualTo(bundledStartupScript());
+  }
+
+  private static String bundledStartupScript() throws Exception {
+    try (var in = SpotVmService.class.getResourceAsStream("/startup-script.sh")) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   @Test
@@ -111,7 +124,7 @@ class SpotVmServiceTest {
     fake.quotaZones.addAll(gcp.zones());
     SpotVm vm = create();
     assertThat(vm.state()).isEqualTo(VmState.FAILED);
-    assertThat(vm.lastMessage()).startsWith("Quota exceeded for e2-highmem-4 Spot VMs in us-central1")
+    assertThat(vm.lastMessage()).startsWith("Quota exceeded for e2-highmem-4 Spot VMs in region us-central1")
         .contains("Quota 'PREEMPTIBLE_CPUS' exceeded.  Limit: 8.0 in region us-central1.")
         .contains("Request more quota");
     assertThat(fake.inserts).hasSize(3);
@@ -197,10 +210,11 @@ class SpotVmServiceTest {
   @Test
   void vmsAndTimelinesSurviveARestart() throws Exception {
     SpotVm vm = create();
+    List<VmEvent> timeline = spot.events(vm.name());
     spot.close();
     spot = newService();
-    assertThat(spot.vm(vm.name()).orElseThrow().state()).isEqualTo(VmState.RUNNING);
-    assertThat(spot.events(vm.name())).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(spot.vm(vm.name())).contains(vm);
+    assertThat(spot.events(vm.name())).isEqualTo(timeline).hasSizeGreaterThanOrEqualTo(3);
     assertThat(spot.lastCreateAt()).contains(clock.instant());
   }
 
@@ -226,5 +240,196 @@ class SpotVmServiceTest {
             .contains("roles/compute.instanceAdmin.v1"));
     assertThatThrownBy(() -> unconfigured.create("x").get()).isInstanceOf(ExecutionException.class)
         .hasMessageContaining("gcloud auth application-default login");
+  }
+
+  @Test
+  void stockoutWithDetailsInTheOperationFallsBackToTheNextZone() throws Exception {
+    fake.operationErrorInZone.put("us-central1-a", "ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS");
+    SpotVm vm = create();
+    assertThat(vm.state()).isEqualTo(VmState.RUNNING);
+    assertThat(vm.zone()).isEqualTo("us-central1-b");
+    assertThat(spot.events(vm.name())).extracting(VmEvent::message)
+        .anyMatch(m -> m.startsWith("us-central1-a: no Spot capacity") && m.contains("does not have enough resources"));
+  }
+
+  @Test
+  void quotaErrorInTheOperationFallsBackToTheNextZone() throws Exception {
+    fake.operationErrorInZone.put("us-central1-a", "QUOTA_EXCEEDED");
+    SpotVm vm = create();
+    assertThat(vm.state()).isEqualTo(VmState.RUNNING);
+    assertThat(vm.zone()).isEqualTo("us-central1-b");
+    assertThat(spot.events(vm.name())).extracting(VmEvent::message)
+        .anyMatch(m -> m.startsWith("us-central1-a: quota exceeded") && m.contains("PREEMPTIBLE_CPUS"));
+  }
+
+  @Test
+  void stockoutInEveryZoneFailsNamingEachZone() throws Exception {
+    fake.stockoutZones.addAll(gcp.zones());
+    SpotVm vm = create();
+    assertThat(vm.state()).isEqualTo(VmState.FAILED);
+    assertThat(vm.lastMessage()).startsWith("No zone of us-central1 could create e2-highmem-4")
+        .contains("us-central1-a: no Spot capacity; us-central1-b: no Spot capacity; us-central1-c: no Spot capacity");
+    assertThat(spot.events(vm.name())).extracting(VmEvent::message)
+        .filteredOn(m -> m.startsWith("Creating in ")).hasSize(3);
+  }
+
+  @Test
+  void vmThatComesUpStagingTurnsRunningWhenPolled() throws Exception {
+    fake.initialStatus = "STAGING";
+    SpotVm vm = create();
+    assertThat(vm.state()).isEqualTo(VmState.PROVISIONING);
+    fake.setStatus(vm.zone(), vm.name(), "RUNNING");
+    clock.advance(Duration.ofSeconds(30));
+    spot.refresh();
+    SpotVm after = spot.vm(vm.name()).orElseThrow();
+    assertThat(after.state()).isEqualTo(VmState.RUNNING);
+    assertThat(after.runningSince()).contains(clock.instant());
+  }
+
+  @Test
+  void vmGoneAtItsMaxRunDurationIsDeletedNotPreempted() throws Exception {
+    SpotVm vm = create();
+    clock.advance(Duration.ofMinutes(gcp.maxRunDurationMinutes()).minusSeconds(30));
+    fake.preempt(vm.zone(), vm.name()); // Compute Engine deletes it by itself, a little before our estimate
+    spot.refresh();
+    SpotVm after = spot.vm(vm.name()).orElseThrow();
+    assertThat(after.state()).isEqualTo(VmState.DELETED);
+    assertThat(after.lastMessage()).contains("max run duration");
+  }
+
+  @Test
+  void vmStillThereAfterItsMaxRunDurationIsTerminated() throws Exception {
+    SpotVm vm = create();
+    clock.advance(Duration.ofMinutes(gcp.maxRunDurationMinutes()).plus(SpotVmService.LIFETIME_GRACE));
+    spot.refresh();
+    awaitState(vm.name(), VmState.DELETED);
+    assertThat(fake.exists(vm.zone(), vm.name())).isFalse();
+    assertThat(spot.events(vm.name())).extracting(VmEvent::message)
+        .anyMatch(m -> m.contains("reached its max run duration of 180 min"));
+  }
+
+  @Test
+  void terminateWhileCreatingDeletesTheVmOnceItsInsertCompletes() throws Exception {
+    fake.holdOperations = new CountDownLatch(1);
+    var creation = spot.create("test");
+    String name = spot.vms().get(0).name();
+    awaitTrue(() -> fake.inserts.size() == 1);
+    var termination = spot.terminate(name, "user changed their mind");
+    assertThat(termination).isNotDone();
+    fake.holdOperations.countDown();
+    SpotVm done = termination.get(30, TimeUnit.SECONDS);
+    assertThat(done.state()).isEqualTo(VmState.DELETED);
+    assertThat(creation.get(30, TimeUnit.SECONDS).state()).isEqualTo(VmState.DELETED);
+    assertThat(fake.exists(done.zone(), name)).isFalse();
+    assertThat(spot.events(name)).extracting(VmEvent::message)
+        .anyMatch(m -> m.startsWith("Terminate asked while creating (user changed their mind)"));
+  }
+
+  @Test
+  void terminateAllStopsAVmStillBeingCreated() throws Exception {
+    fake.holdOperations = new CountDownLatch(1);
+    spot.create("test");
+    awaitTrue(() -> fake.inserts.size() == 1);
+    var all = spot.terminateAll("quit");
+    fake.holdOperations.countDown();
+    all.get(30, TimeUnit.SECONDS);
+    assertThat(spot.vms()).extracting(SpotVm::state).containsOnly(VmState.DELETED);
+    assertThat(spot.activeOrPending()).isZero();
+  }
+
+  @Test
+  void listenersHearEveryTransition() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Runnable remove = spot.addListener(calls::incrementAndGet);
+    SpotVm vm = create();
+    int afterCreate = calls.get();
+    assertThat(afterCreate).isGreaterThanOrEqualTo(spot.events(vm.name()).size());
+    remove.run();
+    spot.terminate(vm.name(), "test").get(30, TimeUnit.SECONDS);
+    assertThat(calls.get()).isEqualTo(afterCreate);
+  }
+
+  @Test
+  void missingCredentialsReportNotConnectedWithHowToConnect() throws Exception {
+    String howTo = "Google Cloud is not connected: no Application Default Credentials were found. "
+        + GceCompute.howToConnect();
+    SpotVmService noAdc = new SpotVmService(() -> {
+      throw new dev.headroom.core.AppException(howTo);
+    }, gcp, new SpotStore(db), clock, tasks, "s");
+    assertThat(noAdc.cloudStatus().state()).isEqualTo(CloudStatus.State.NOT_CHECKED);
+    CountDownLatch told = new CountDownLatch(1);
+    noAdc.addListener(told::countDown);
+    noAdc.refresh();
+    assertThat(told.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(noAdc.cloudStatus()).isEqualTo(new CloudStatus(CloudStatus.State.NOT_CONNECTED, howTo));
+    assertThat(noAdc.notConnectedReason()).contains(howTo);
+    assertThatThrownBy(() -> noAdc.create("x").get()).hasCauseInstanceOf(dev.headroom.core.AppException.class)
+        .hasMessageContaining("gcloud auth application-default login");
+    assertThat(noAdc.vms()).isEmpty(); // failing fast leaves no FAILED row behind
+  }
+
+  @Test
+  void connectionIsRetriedAfterAMinute() throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    SpotVmService later = new SpotVmService(() -> {
+      if (attempts.incrementAndGet() == 1) {
+        throw new dev.headroom.core.AppException("no credentials yet");
+      }
+      return GceCompute.connect(gcp, FAST);
+    }, gcp, new SpotStore(db), clock, tasks, "s");
+    later.refresh();
+    later.refresh();
+    assertThat(attempts.get()).isEqualTo(1);
+    clock.advance(SpotVmService.RECONNECT_EVERY);
+    later.refresh();
+    assertThat(later.cloudStatus().connected()).isTrue();
+    later.close();
+  }
+
+  @Test
+  void connectedServiceReportsConnected() throws Exception {
+    create();
+    assertThat(spot.cloudStatus()).isEqualTo(CloudStatus.CONNECTED);
+    assertThat(spot.notConnectedReason()).isEmpty();
+  }
+
+  @Test
+  void reconcileAdoptsARunningOrphanWithItsShapeStartAndLimit() throws Exception {
+    fake.seed("us-central1-a", "headroom-old-1", "RUNNING", Map.of("managed-by", "headroom",
+        "headroom-session", "s-old"), "e2-standard-8", "2026-11-23T01:30:00.000-08:00");
+    spot.reconcile();
+    SpotVm adopted = spot.vm("headroom-old-1").orElseThrow();
+    assertThat(adopted.machineType()).isEqualTo("e2-standard-8");
+    assertThat(adopted.runningSince()).contains(Instant.parse("2026-11-23T09:30:00Z"));
+    assertThat(adopted.uptime(clock.instant())).isEqualTo(Duration.ofMinutes(30));
+    assertThat(adopted.sessionId()).isEqualTo("s-old");
+    assertThat(spot.events("headroom-old-1")).extracting(VmEvent::message)
+        .anyMatch(m -> m.startsWith("Adopted at start") && m.contains("s-old"));
+  }
+
+  @Test
+  void reconcileFinishesADeleteThatWasInFlightWhenTheAppStopped() throws Exception {
+    SpotVm vm = create();
+    VmEvent asked = new VmEvent(clock.instant(), vm.name(), VmState.TERMINATING, "Terminating: quit");
+    new SpotStore(db).save(vm.with(VmState.TERMINATING, asked.message()), asked); // the app died right here
+    spot.close();
+    spot = newService();
+    spot.reconcile();
+    assertThat(spot.vm(vm.name()).orElseThrow().state()).isEqualTo(VmState.DELETED);
+    assertThat(fake.exists(vm.zone(), vm.name())).isFalse();
+  }
+
+  private void awaitState(String name, VmState state) throws InterruptedException {
+    awaitTrue(() -> spot.vm(name).map(SpotVm::state).orElse(null) == state);
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > until) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.sleep(5);
+    }
   }
 }
