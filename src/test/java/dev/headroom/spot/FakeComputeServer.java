@@ -41,14 +41,14 @@ public final class FakeComputeServer implements AutoCloseable {
   public final List<String> deletes = new CopyOnWriteArrayList<>();
   final AtomicInteger listPages = new AtomicInteger();
   final AtomicInteger operationPolls = new AtomicInteger();
-  final Set<String> stockoutZones = ConcurrentHashMap.newKeySet();
-  final Set<String> quotaZones = ConcurrentHashMap.newKeySet();
+  public final Set<String> stockoutZones = ConcurrentHashMap.newKeySet();
+  public final Set<String> quotaZones = ConcurrentHashMap.newKeySet();
   /** Zone -> error code of an insert operation that ends DONE with that error (QUOTA_EXCEEDED, ...). */
   final Map<String, String> operationErrorInZone = new ConcurrentHashMap<>();
   volatile String nextOperationError;
   volatile int pollsBeforeDone;
   /** While set and not counted down, every operation stays RUNNING. */
-  volatile java.util.concurrent.CountDownLatch holdOperations;
+  public volatile java.util.concurrent.CountDownLatch holdOperations;
   /** The status new instances get (STAGING lets tests see PROVISIONING -> RUNNING by polling). */
   volatile String initialStatus = "RUNNING";
   /** The lastStartTimestamp new instances get. */

@@ -5,7 +5,7 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
-/** One table row; its cells are properties so the per-second clock updates them in place. */
+/** One table row; its cells are properties so the per-second clock updates them in place (on the FX thread). */
 public final class SpotRow {
   private SpotVm vm;
   final StringProperty state = new SimpleStringProperty();
@@ -24,8 +24,15 @@ public final class SpotRow {
     return vm;
   }
 
-  void vm(SpotVm v) {
-    this.vm = v;
+  void set(SpotViewModel.Cells c) {
+    this.vm = c.vm();
+    state.set(c.state());
+    zone.set(c.zone());
+    ip.set(c.ip());
+    uptime.set(c.uptime());
+    timeLeft.set(c.timeLeft());
+    perHour.set(c.perHour());
+    cost.set(c.cost());
   }
 
   public String name() {

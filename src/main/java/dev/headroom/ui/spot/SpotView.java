@@ -24,7 +24,16 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
-/** The Spot VM panel: table of managed VMs, Create / Terminate / Terminate all, and the selected VM's timeline. */
+/**
+ * The Spot VM panel: table of managed VMs (uptime, time left and cost tick every second in place), Create /
+ * Terminate selected / Terminate all with confirmation and a progress indicator, the selected VM's timeline, and a
+ * banner saying how to connect when Google Cloud is not connected. Binds to {@link SpotViewModel}; holds no logic.
+ *
+ * <pre>{@code
+ * SpotView view = new SpotView(model, SpotView.Confirmer.DIALOG, gcp.machineType(), String.join(", ", gcp.zones()));
+ * stage.setScene(new Scene(view.root()));
+ * }</pre>
+ */
 public final class SpotView {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
@@ -45,6 +54,11 @@ public final class SpotView {
 
   private final VBox root;
 
+  /**
+   * @param confirmer asks before Create and Terminate ({@link Confirmer#DIALOG}; tests pass one that says yes)
+   * @param machineType the configured shape, shown in the Create confirmation
+   * @param zones the configured zones, in the order they are tried, shown in the Create confirmation
+   */
   public SpotView(SpotViewModel vm, Confirmer confirmer, String machineType, String zones) {
     Label banner = new Label();
     banner.setId("spot-not-connected");
@@ -104,6 +118,13 @@ public final class SpotView {
     Label message = new Label();
     message.setId("spot-message");
     message.textProperty().bind(vm.messageProperty());
+    message.setWrapText(true);
+    vm.errorProperty().addListener((o, before, now) -> {
+      message.getStyleClass().remove("error-text");
+      if (!now.isEmpty()) {
+        message.getStyleClass().add("error-text");
+      }
+    });
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
     HBox actions = new HBox(8, create, terminate, terminateAll, progress, message, spacer);

@@ -5,48 +5,80 @@ import dev.headroom.core.Tasks;
 import dev.headroom.spot.SpotVm;
 import dev.headroom.spot.SpotVmService;
 import dev.headroom.spot.VmEvent;
+import dev.headroom.spot.VmState;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
-import javafx.beans.property.BooleanProperty;
+import java.util.function.Supplier;
+import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * The Spot VM panel's state and commands. Service calls run on {@link Tasks}; results reach the properties through
- * {@code fx} (Platform::runLater in the app, a direct executor in plain-JUnit tests). Holds no Nodes.
+ * The Spot VM panel's state and commands; holds no Nodes. Every service call and price lookup runs on
+ * {@link Tasks}; results reach the properties through {@code fx} ({@code Platform::runLater} in the app, any
+ * single thread in plain-JUnit tests), so the FX thread never waits on Compute Engine, H2 or the price catalog.
+ * Rows are updated in place every second (uptime, time left, cost so far) and on every VM change.
+ *
+ * <pre>{@code
+ * SpotViewModel model = new SpotViewModel(spot, costs::hourlyPrice, tasks, Platform::runLater, clock);
+ * model.activate();                       // subscribe + 1 s ticker
+ * model.create().thenRun(...);            // never blocks the caller
+ * model.deactivate();
+ * }</pre>
  */
 public final class SpotViewModel {
+  /** Prices change rarely; looking them up once a minute per machine type is plenty. */
+  static final Duration PRICE_TTL = Duration.ofMinutes(1);
+
   private final SpotVmService spot;
   private final Function<String, Optional<BigDecimal>> hourlyPrice;
   private final Tasks tasks;
   private final Executor fx;
   private final Clock clock;
+  private final Map<String, CachedPrice> prices = new ConcurrentHashMap<>();
+  // FX-thread state below.
   private final ObservableList<SpotRow> rows = FXCollections.observableArrayList();
   private final Map<String, SpotRow> byName = new HashMap<>();
   private final ObservableList<VmEvent> timeline = FXCollections.observableArrayList();
-  private final BooleanProperty busy = new SimpleBooleanProperty();
+  private final IntegerProperty running = new SimpleIntegerProperty();
+  private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper();
   private final StringProperty message = new SimpleStringProperty("");
+  private final StringProperty error = new SimpleStringProperty("");
   private final StringProperty notConnected = new SimpleStringProperty("");
-  private String selected;
-  private Runnable unsubscribe = () -> {};
+  private volatile String selected;
+  private Runnable unsubscribe = () -> { };
   private Tasks.Handle ticker;
 
+  private record CachedPrice(Optional<BigDecimal> perHour, Instant fetchedAt) {}
+
+  /** The text of one row, computed off the FX thread. */
+  record Cells(SpotVm vm, String state, String zone, String ip, String uptime, String timeLeft, String perHour,
+      String cost) {}
+
+  /**
+   * @param hourlyPrice $/h of a machine type when known (the cost feature's catalog); may be slow, is called off
+   *     the FX thread and cached for {@link #PRICE_TTL}
+   * @param fx runs UI updates ({@code Platform::runLater})
+   */
   public SpotViewModel(SpotVmService spot, Function<String, Optional<BigDecimal>> hourlyPrice, Tasks tasks,
       Executor fx, Clock clock) {
     this.spot = spot;
@@ -54,12 +86,14 @@ public final class SpotViewModel {
     this.tasks = tasks;
     this.fx = fx;
     this.clock = clock;
+    busy.bind(running.greaterThan(0));
   }
 
+  /** Subscribes to VM changes and starts the one-second clock. */
   public void activate() {
-    unsubscribe = spot.addListener(this::reload);
-    reload();
-    ticker = tasks.every(Duration.ofSeconds(1), () -> fx.execute(this::tick));
+    unsubscribe = spot.addListener(() -> tasks.run(this::refreshRows));
+    tasks.run(this::refreshRows);
+    ticker = tasks.every(Duration.ofSeconds(1), this::refreshRows);
   }
 
   public void deactivate() {
@@ -69,105 +103,147 @@ public final class SpotViewModel {
     }
   }
 
-  /** The shape, zone list and price that Create would use, for the confirmation. */
+  /** The shape, zones and price that Create would use, for the confirmation (price from the cache, never fetched). */
   public String createSummary(String machineType, String zones) {
-    return machineType + " Spot VM in " + zones + " at " + hourlyPrice.apply(machineType)
-        .map(p -> "$" + p.setScale(4, RoundingMode.HALF_UP).toPlainString() + "/h").orElse("an unknown price");
+    Optional<BigDecimal> price = Optional.ofNullable(prices.get(machineType)).flatMap(CachedPrice::perHour);
+    return machineType + " Spot VM in " + zones + " at "
+        + price.map(p -> "$" + p.setScale(4, RoundingMode.HALF_UP).toPlainString() + "/h").orElse("an unknown price");
   }
 
+  /** Creates a VM of the configured shape; completes when the attempt has ended (the message says how). */
   public CompletableFuture<Void> create() {
-    return run("Creating a Spot VM…", () -> {
-      SpotVm vm = spot.create("requested from the dashboard").join();
-      return vm.state().name().equals("FAILED") ? "Create failed: " + vm.lastMessage()
-          : vm.name() + " is " + vm.state();
-    });
+    return run("Creating a Spot VM…", () -> spot.create("requested from the dashboard").thenApply(vm ->
+        vm.state() == VmState.FAILED ? Result.failure("Create failed: " + vm.lastMessage())
+            : Result.ok(vm.name() + " is " + vm.state())));
   }
 
   public CompletableFuture<Void> terminate(String name) {
-    return run("Terminating " + name + "…", () -> {
-      SpotVm vm = spot.terminate(name, "requested from the dashboard").join();
-      return vm.name() + " is " + vm.state();
-    });
+    return run("Terminating " + name + "…", () -> spot.terminate(name, "requested from the dashboard")
+        .thenApply(vm -> Result.ok(vm.name() + " is " + vm.state())));
   }
 
   public CompletableFuture<Void> terminateAll() {
-    return run("Terminating all VMs…", () -> {
-      spot.terminateAll("requested from the dashboard").join();
-      return "All VMs terminated";
-    });
+    return run("Terminating all VMs…", () -> spot.terminateAll("requested from the dashboard")
+        .thenApply(v -> Result.ok("All VMs terminated")));
   }
 
-  /** Shows {@code name}'s timeline. */
+  /** Shows {@code name}'s timeline ({@code null} clears it). */
   public void select(String name) {
     selected = name;
     if (name == null) {
       fx.execute(timeline::clear);
       return;
     }
+    loadTimeline(name);
+  }
+
+  private void loadTimeline(String name) {
     tasks.run(() -> {
       List<VmEvent> events = spot.events(name);
-      fx.execute(() -> timeline.setAll(events));
-    });
-  }
-
-  private CompletableFuture<Void> run(String progress, java.util.function.Supplier<String> work) {
-    fx.execute(() -> {
-      busy.set(true);
-      message.set(progress);
-    });
-    return tasks.submit(() -> {
-      String done;
-      try {
-        done = work.get();
-      } catch (CompletionException | AppException e) {
-        Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        done = c instanceof AppException a ? a.userMessage() : String.valueOf(c.getMessage());
-      }
-      String text = done;
       fx.execute(() -> {
-        busy.set(false);
-        message.set(text);
+        if (name.equals(selected)) {
+          timeline.setAll(events);
+        }
       });
-      return null;
     });
   }
 
-  private void reload() {
+  private record Result(String text, boolean failed) {
+    static Result ok(String text) {
+      return new Result(text, false);
+    }
+
+    static Result failure(String text) {
+      return new Result(text, true);
+    }
+  }
+
+  private CompletableFuture<Void> run(String progress, Supplier<CompletableFuture<Result>> work) {
+    fx.execute(() -> {
+      running.set(running.get() + 1);
+      message.set(progress);
+      error.set("");
+    });
+    CompletableFuture<Result> started = tasks.submit(work::get).thenCompose(f -> f);
+    return started.handle((r, e) -> e == null ? r : Result.failure(userMessage(e))).thenCompose(r -> {
+      CompletableFuture<Void> shown = new CompletableFuture<>();
+      fx.execute(() -> {
+        running.set(running.get() - 1);
+        message.set(r.text());
+        error.set(r.failed() ? r.text() : "");
+        shown.complete(null);
+      });
+      return shown;
+    });
+  }
+
+  private static String userMessage(Throwable e) {
+    Throwable c = e;
+    while (c instanceof CompletionException && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c instanceof AppException a ? a.userMessage() : String.valueOf(c.getMessage());
+  }
+
+  /** Recomputes every row's cells off the FX thread, then applies them in place (new VMs get a row on top). */
+  void refreshRows() {
     List<SpotVm> vms = spot.vms();
     String reason = spot.notConnectedReason().orElse("");
-    fx.execute(() -> {
-      notConnected.set(reason);
-      for (SpotVm vm : vms) {
-        SpotRow row = byName.get(vm.name());
-        if (row == null) {
-          row = new SpotRow(vm);
-          byName.put(vm.name(), row);
-          rows.add(0, row);
-        }
-        row.vm(vm);
-      }
-      tick();
-      if (selected != null) {
-        select(selected);
-      }
-    });
+    Instant now = clock.instant();
+    List<Cells> cells = new ArrayList<>(vms.size());
+    for (SpotVm vm : vms) {
+      cells.add(cells(vm, price(vm.machineType(), now), now));
+    }
+    fx.execute(() -> apply(cells, reason));
   }
 
-  // Every second: clocks and cost columns, in place.
-  void tick() {
-    Instant now = clock.instant();
-    for (SpotRow r : rows) {
-      SpotVm vm = r.vm();
-      r.state.set(vm.state().name());
-      r.zone.set(vm.zone());
-      r.ip.set(vm.externalIp().isEmpty() ? "—" : vm.externalIp());
-      r.uptime.set(duration(vm.uptime(now)));
-      r.timeLeft.set(vm.state().ended() ? "—" : duration(vm.timeLeft(now)));
-      Optional<BigDecimal> price = hourlyPrice.apply(vm.machineType());
-      r.perHour.set(price.map(p -> "$" + p.setScale(4, RoundingMode.HALF_UP).toPlainString()).orElse("—"));
-      r.cost.set(price.map(p -> "$" + p.multiply(BigDecimal.valueOf(vm.uptime(now).toSeconds()))
-          .divide(BigDecimal.valueOf(3600), 4, RoundingMode.HALF_UP).toPlainString()).orElse("—"));
+  private void apply(List<Cells> cells, String reason) {
+    notConnected.set(reason);
+    boolean selectedChanged = false;
+    for (Cells c : cells) {
+      SpotRow row = byName.get(c.vm().name());
+      if (row == null) {
+        row = new SpotRow(c.vm());
+        byName.put(c.vm().name(), row);
+        rows.add(0, row);
+      }
+      if (c.vm().name().equals(selected) && !c.vm().equals(row.vm())) {
+        selectedChanged = true;
+      }
+      row.set(c);
     }
+    if (selectedChanged) {
+      loadTimeline(selected);
+    }
+  }
+
+  static Cells cells(SpotVm vm, Optional<BigDecimal> perHour, Instant now) {
+    Duration up = vm.uptime(now);
+    return new Cells(vm, vm.state().name(), vm.zone(), vm.externalIp().isEmpty() ? "—" : vm.externalIp(),
+        duration(up), vm.state().ended() ? "—" : duration(vm.timeLeft(now)),
+        perHour.map(p -> "$" + p.setScale(4, RoundingMode.HALF_UP).toPlainString()).orElse("—"),
+        perHour.map(p -> "$" + costSoFar(p, up).toPlainString()).orElse("—"));
+  }
+
+  /** $/h x uptime, to the hundredth of a cent. */
+  static BigDecimal costSoFar(BigDecimal perHour, Duration uptime) {
+    return perHour.multiply(BigDecimal.valueOf(uptime.toSeconds())).divide(BigDecimal.valueOf(3600), 4,
+        RoundingMode.HALF_UP);
+  }
+
+  private Optional<BigDecimal> price(String machineType, Instant now) {
+    CachedPrice c = prices.get(machineType);
+    if (c == null || !now.isBefore(c.fetchedAt().plus(PRICE_TTL))) {
+      Optional<BigDecimal> p;
+      try {
+        p = hourlyPrice.apply(machineType);
+      } catch (RuntimeException e) {
+        p = Optional.empty(); // unknown price shows "—"; the cost view reports why
+      }
+      c = new CachedPrice(p, now);
+      prices.put(machineType, c);
+    }
+    return c.perHour();
   }
 
   static String duration(Duration d) {
@@ -179,18 +255,27 @@ public final class SpotViewModel {
     return FXCollections.unmodifiableObservableList(rows);
   }
 
+  /** The selected VM's events, oldest first. */
   public ObservableList<VmEvent> timeline() {
     return FXCollections.unmodifiableObservableList(timeline);
   }
 
+  /** True while a create or terminate is running. */
   public ReadOnlyBooleanProperty busyProperty() {
-    return busy;
+    return busy.getReadOnlyProperty();
   }
 
+  /** Progress, then the outcome of the last action. */
   public ReadOnlyStringProperty messageProperty() {
     return message;
   }
 
+  /** The last action's failure, empty when it succeeded. */
+  public ReadOnlyStringProperty errorProperty() {
+    return error;
+  }
+
+  /** The how-to-connect text when Google Cloud is not connected, else empty. */
   public ReadOnlyStringProperty notConnectedProperty() {
     return notConnected;
   }

@@ -16,7 +16,6 @@ import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
@@ -95,14 +94,20 @@ class SpotPanelTest extends FxRobot {
   }
 
   @Test
-  void withoutGcpThePanelSaysHowToConnect() throws Exception {
+  void withoutGcpThePanelShowsHowToConnectAndDisablesCreate() throws Exception {
     GcpSettings none = new SettingsLoader().defaults().gcp();
     SpotVmService offline = new SpotVmService(() -> GceCompute.connect(none, GceCompute.Polling.DEFAULT), none,
         new SpotStore(db), clock, tasks, "x");
-    SpotViewModel m = new SpotViewModel(offline, t -> Optional.empty(), tasks, Runnable::run, clock);
-    m.activate();
-    assertThat(m.notConnectedProperty().get()).contains("gcloud auth application-default login");
+    SpotViewModel m = new SpotViewModel(offline, t -> Optional.empty(), tasks, Platform::runLater, clock);
+    Stage stage = FxToolkit.registerPrimaryStage();
+    WaitForAsyncUtils.asyncFx(() -> {
+      stage.setScene(new Scene(new SpotView(m, (t, x) -> true, none.machineType(), "us-central1").root(), 1100, 600));
+      m.activate();
+    }).get(10, TimeUnit.SECONDS);
+    Label banner = lookup("#spot-not-connected").queryAs(Label.class);
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, banner::isVisible);
+    assertThat(banner.getText()).contains("gcloud auth application-default login");
+    assertThat(lookup("#spot-create").queryButton().isDisabled()).isTrue();
     m.deactivate();
-    assertThat(List.of(m.rows().size())).containsExactly(0);
   }
 }
