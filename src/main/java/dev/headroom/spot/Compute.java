@@ -14,14 +14,19 @@ import java.util.Optional;
  * <pre>{@code
  * Compute compute = GceCompute.connect(settings.gcp(), GceCompute.Polling.DEFAULT);
  * compute.create(new Compute.VmSpec("headroom-1", "us-central1-a", "e2-highmem-4", "debian-cloud", "debian-12",
- *     20, "pd-balanced", Duration.ofHours(3), Map.of("managed-by", "headroom"), script, "global/networks/default"));
+ *     20, "pd-balanced", Duration.ofHours(3), Map.of("managed-by", "headroom"), script,
+ *     Map.of("headroom-backend-port", "8080"), "global/networks/default"));
  * compute.get("us-central1-a", "headroom-1").ifPresent(i -> System.out.println(i.status()));
  * compute.delete("us-central1-a", "headroom-1");
  * }</pre>
  */
 public interface Compute extends AutoCloseable {
 
-  /** What to create: a Spot VM that deletes itself at {@code maxRunDuration}. */
+  /**
+   * What to create: a Spot VM that deletes itself at {@code maxRunDuration}.
+   *
+   * @param metadata instance metadata items besides the startup script (read by it, e.g. the backend port)
+   */
   record VmSpec(
       String name,
       String zone,
@@ -33,6 +38,7 @@ public interface Compute extends AutoCloseable {
       Duration maxRunDuration,
       Map<String, String> labels,
       String startupScript,
+      Map<String, String> metadata,
       String network) {}
 
   /**

@@ -136,13 +136,19 @@ public final class GceCompute implements Compute {
             .addAccessConfigs(AccessConfig.newBuilder()
                 .setName("External NAT")
                 .setType(AccessConfig.Type.ONE_TO_ONE_NAT.name())))
-        .setMetadata(Metadata.newBuilder()
-            .addItems(Items.newBuilder().setKey("startup-script").setValue(spec.startupScript())))
+        .setMetadata(metadata(spec))
         .putAllLabels(spec.labels())
         .build();
     Operation op = await(() -> client.insertAsync(project, spec.zone(), instance).get(
         polling.total().toMillis() + 5_000, TimeUnit.MILLISECONDS), "create " + spec.name() + " in " + spec.zone());
     failOnOperationError(op, "create " + spec.name() + " in " + spec.zone());
+  }
+
+  private static Metadata metadata(VmSpec spec) {
+    Metadata.Builder m = Metadata.newBuilder()
+        .addItems(Items.newBuilder().setKey("startup-script").setValue(spec.startupScript()));
+    new java.util.TreeMap<>(spec.metadata()).forEach((k, v) -> m.addItems(Items.newBuilder().setKey(k).setValue(v)));
+    return m.build();
   }
 
   @Override

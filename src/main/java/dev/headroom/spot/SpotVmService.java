@@ -55,6 +55,8 @@ public final class SpotVmService implements AutoCloseable {
   public static final String LABEL = "managed-by";
   public static final String LABEL_VALUE = "headroom";
   public static final String SESSION_LABEL = "headroom-session";
+  /** Metadata key the startup script reads to know which port the gateway expects the backend on. */
+  public static final String BACKEND_PORT_METADATA = "headroom-backend-port";
   private static final Set<String> STOPPED = Set.of("STOPPING", "STOPPED", "TERMINATED", "SUSPENDING", "SUSPENDED");
   private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
       .withZone(ZoneOffset.UTC);
@@ -546,7 +548,8 @@ public final class SpotVmService implements AutoCloseable {
   private Compute.VmSpec spec(SpotVm vm) {
     return new Compute.VmSpec(vm.name(), vm.zone(), gcp.machineType(), gcp.imageProject(), gcp.imageFamily(),
         gcp.diskSizeGb(), gcp.diskType(), vm.maxRunDuration(),
-        Map.of(LABEL, LABEL_VALUE, SESSION_LABEL, sessionId), startupScript, gcp.network());
+        Map.of(LABEL, LABEL_VALUE, SESSION_LABEL, sessionId), startupScript,
+        Map.of(BACKEND_PORT_METADATA, String.valueOf(gcp.backendPort())), gcp.network());
   }
 
   private SpotVm transition(SpotVm vm, String message) {

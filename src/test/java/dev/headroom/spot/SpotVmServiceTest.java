@@ -87,9 +87,11 @@ class SpotVmServiceTest {
     JsonNode nic = body.path("networkInterfaces").get(0);
     assertThat(nic.path("network").asText()).isEqualTo(gcp.network());
     assertThat(nic.path("accessConfigs").get(0).path("type").asText()).isEqualTo("ONE_TO_ONE_NAT");
-    JsonNode item = body.path("metadata").path("items").get(0);
-    assertThat(item.path("key").asText()).isEqualTo("startup-script");
-    assertThat(item.path("value").asText()).isEqualTo(bundledStartupScript());
+    JsonNode items = body.path("metadata").path("items");
+    assertThat(items.get(0).path("key").asText()).isEqualTo("startup-script");
+    assertThat(items.get(0).path("value").asText()).isEqualTo(bundledStartupScript());
+    assertThat(items.get(1).path("key").asText()).isEqualTo("headroom-backend-port");
+    assertThat(items.get(1).path("value").asText()).isEqualTo(String.valueOf(gcp.backendPort()));
   }
 
   private static String bundledStartupScript() throws Exception {
