@@ -10,6 +10,7 @@ import dev.headroom.core.AppException;
 import dev.headroom.memory.MemorySample;
 import dev.headroom.memory.MemorySource;
 import dev.headroom.memory.ProcMemorySource;
+import dev.headroom.spot.SpotCommands;
 import dev.headroom.memory.Pressure;
 import dev.headroom.ui.DashboardPages;
 import dev.headroom.ui.DesktopUi;
@@ -93,7 +94,8 @@ public final class Main {
         case "vm" -> {
           Settings settings = new SettingsLoader().load(paths.configFile(), env);
           try (App app = newApp(settings, paths)) {
-            return SpotCli.run(List.of(args).subList(1, args.length), app.spot, app.clock, out, err);
+            return new SpotCommands(app.spot, app.clock, java.time.Duration.ofMinutes(15))
+                .run(List.of(args).subList(1, args.length), out, err);
           }
         }
         default -> {
