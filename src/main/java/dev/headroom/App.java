@@ -4,6 +4,7 @@ import dev.headroom.config.AppPaths;
 import dev.headroom.config.Settings;
 import dev.headroom.core.ExecutorTasks;
 import dev.headroom.core.Tasks;
+import dev.headroom.cost.BudgetAlerts;
 import dev.headroom.cost.CloudCatalogPrices;
 import dev.headroom.cost.CostEngine;
 import dev.headroom.cost.CostHttp;
@@ -66,11 +67,9 @@ final class App implements AutoCloseable {
   final PriceService prices;
   final CostEngine cost;
   private final Optional<UsageLogTailer> tailer;
-  private volatile BudgetListener budgetListener = (period, percent, budget) -> { };
+  private volatile BudgetAlerts budgetListener = (period, percent, budget) -> { };
   private Tasks.Handle tailing;
 
-  /** Where budget alerts go (the tray in the GUI). */
-  interface BudgetListener extends dev.headroom.cost.BudgetAlerts {}
   final String sessionId = "s-" + UUID.randomUUID().toString().substring(0, 8);
 
   App(Settings settings, AppPaths paths, Clock clock, MemorySource source, Supplier<Compute> compute,
@@ -146,7 +145,8 @@ final class App implements AutoCloseable {
     });
   }
 
-  void onBudgetAlert(BudgetListener listener) {
+  /** Where budget alerts go (the tray in the GUI). */
+  void onBudgetAlert(BudgetAlerts listener) {
     this.budgetListener = listener;
   }
 

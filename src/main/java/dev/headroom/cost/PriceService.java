@@ -75,12 +75,6 @@ public final class PriceService {
     return Optional.of(new VmPrice(perHour, rates.source(), rates.fetchedAt()));
   }
 
-  /** The machine-only Spot $/h (no disk), as the catalog rates give it. */
-  public Optional<BigDecimal> machineOnlyPrice(String machineType, String region) {
-    return hourlyPrice(machineType, region).map(p -> p.perHour().subtract(diskPerGbHour
-        .multiply(BigDecimal.valueOf(diskGb))));
-  }
-
   private synchronized Rates rates(String region) {
     Instant now = clock.instant();
     Rates memoized = memo.get(region);

@@ -188,8 +188,9 @@ public final class Gateway implements AutoCloseable {
   /** Counters of every route, in configuration order of prefix length. */
   public List<RouteStats> stats() {
     List<RouteStats> out = new ArrayList<>();
+    boolean cloud = healthyCloud().isPresent();
     for (Route r : routes) {
-      String target = switch (choose(r, healthyCloud().isPresent())) {
+      String target = switch (choose(r, cloud)) {
         case 1 -> "cloud";
         case 0 -> "local";
         default -> "none";

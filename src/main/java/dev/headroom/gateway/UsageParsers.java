@@ -17,12 +17,7 @@ final class UsageParsers {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Token counts of one call. */
-  record Tokens(String model, long input, long cached, long output, long reasoning) {
-    Tokens plus(Tokens o) {
-      return new Tokens(o.model.isEmpty() ? model : o.model, input + o.input, cached + o.cached, output + o.output,
-          reasoning + o.reasoning);
-    }
-  }
+  record Tokens(String model, long input, long cached, long output, long reasoning) {}
 
   private UsageParsers() {}
 

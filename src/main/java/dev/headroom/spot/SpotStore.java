@@ -1,6 +1,7 @@
 package dev.headroom.spot;
 
 import dev.headroom.store.Database;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,29 +38,26 @@ public final class SpotStore {
         ps.setString(11, trim(vm.lastMessage()));
         ps.executeUpdate();
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO vm_events(ts, vm_name, state, message) VALUES (?,?,?,?)")) {
-        ps.setLong(1, event.time().toEpochMilli());
-        ps.setString(2, event.vmName());
-        ps.setString(3, event.state().name());
-        ps.setString(4, trim(event.message()));
-        return ps.executeUpdate();
-      }
+      return insertEvent(c, event);
     });
   }
 
   /** Appends an event without touching the VM's row (for notes made while another thread owns the VM). */
   void appendEvent(VmEvent event) {
     db.withConnection(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO vm_events(ts, vm_name, state, message) VALUES (?,?,?,?)")) {
-        ps.setLong(1, event.time().toEpochMilli());
-        ps.setString(2, event.vmName());
-        ps.setString(3, event.state().name());
-        ps.setString(4, trim(event.message()));
-        return ps.executeUpdate();
-      }
+      return insertEvent(c, event);
     });
+  }
+
+  private static int insertEvent(Connection c, VmEvent event) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO vm_events(ts, vm_name, state, message) VALUES (?,?,?,?)")) {
+      ps.setLong(1, event.time().toEpochMilli());
+      ps.setString(2, event.vmName());
+      ps.setString(3, event.state().name());
+      ps.setString(4, trim(event.message()));
+      return ps.executeUpdate();
+    }
   }
 
   List<SpotVm> loadVms() {

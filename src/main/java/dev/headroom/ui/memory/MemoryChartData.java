@@ -5,7 +5,6 @@ import dev.headroom.memory.MemorySample;
 import dev.headroom.memory.MemoryState;
 import io.fair_acc.dataset.spi.DoubleDataSet;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -110,8 +109,4 @@ public final class MemoryChartData {
     return t.toEpochMilli() / 1000.0;
   }
 
-  /** Span of the data shown, for tests. */
-  public Duration span() {
-    return range.span();
-  }
 }
