@@ -18,7 +18,6 @@ import dev.headroom.memory.MemoryMonitor;
 import dev.headroom.memory.Pressure;
 import dev.headroom.memory.ScriptedMemorySource;
 import dev.headroom.spot.FakeComputeServer;
-import dev.headroom.spot.GceCompute;
 import dev.headroom.spot.SpotStore;
 import dev.headroom.spot.SpotVm;
 import dev.headroom.spot.SpotVmService;
@@ -67,15 +66,11 @@ class EndToEndTest {
     local = new Upstream("local");
     vmBackend = new Upstream("vm");
     var defaults = new SettingsLoader().defaults();
-    GcpSettings d = defaults.gcp();
-    GcpSettings gcp = new GcpSettings("test-project", d.region(), d.zones(), d.machineType(), d.imageProject(),
-        d.imageFamily(), d.diskSizeGb(), d.diskType(), d.maxRunDurationMinutes(), vmBackend.uri().getPort(),
-        d.network(), fake.endpoint(), "");
+    GcpSettings gcp = fake.settings(defaults.gcp().zones(), vmBackend.uri().getPort());
     MemorySettings mem = defaults.memory();
     AutoCreateSettings auto = new AutoCreateSettings(true, 2, 5, 30, false);
     db = Database.open(dir);
-    spot = new SpotVmService(() -> GceCompute.connect(gcp, new GceCompute.Polling(Duration.ofMillis(10),
-        Duration.ofMillis(50), Duration.ofSeconds(30))), gcp, new SpotStore(db), clock, tasks, "e2e");
+    spot = new SpotVmService(FakeComputeServer.client(gcp), gcp, new SpotStore(db), clock, tasks, "e2e");
     SpotFleet fleet = new SpotFleet(spot, gcp.backendPort());
     monitor = new MemoryMonitor(memorySource, mem, new MemoryHistory(null), clock, tasks);
     BooleanSupplier pressured = () -> monitor.latest().map(s -> s.pressure().atLeast(Pressure.HIGH)).orElse(false);

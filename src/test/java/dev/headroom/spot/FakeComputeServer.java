@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.headroom.config.GcpSettings;
+import dev.headroom.config.SettingsLoader;
 import java.io.IOException;
+import java.time.Duration;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -83,6 +86,32 @@ public final class FakeComputeServer implements AutoCloseable {
     }));
     server.createContext("/", this::handle);
     server.start();
+  }
+
+  /** Operation polling fast enough for tests (the default starts at 500 ms). */
+  public static final GceCompute.Polling FAST_POLLING =
+      new GceCompute.Polling(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30));
+
+  /** The default settings with project "test-project", {@code zones} and {@code backendPort}, pointed at this server. */
+  public GcpSettings settings(List<String> zones, int backendPort) {
+    GcpSettings d = new SettingsLoader().defaults().gcp();
+    return new GcpSettings("test-project", "us-central1", zones, d.machineType(), d.imageProject(), d.imageFamily(),
+        d.diskSizeGb(), d.diskType(), d.maxRunDurationMinutes(), backendPort, d.network(), endpoint(), "");
+  }
+
+  /** The default settings with {@code zones}, pointed at this server. */
+  public GcpSettings settings(List<String> zones) {
+    return settings(zones, new SettingsLoader().defaults().gcp().backendPort());
+  }
+
+  /** The default settings pointed at this server. */
+  public GcpSettings settings() {
+    return settings(new SettingsLoader().defaults().gcp().zones());
+  }
+
+  /** A real Compute client on this server, polling fast. */
+  public static java.util.function.Supplier<Compute> client(GcpSettings gcp) {
+    return () -> GceCompute.connect(gcp, FAST_POLLING);
   }
 
   public String endpoint() {

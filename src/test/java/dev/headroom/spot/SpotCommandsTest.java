@@ -41,13 +41,9 @@ class SpotCommandsTest {
   @BeforeEach
   void setUp() throws Exception {
     fake = new FakeComputeServer();
-    GcpSettings d = new SettingsLoader().defaults().gcp();
-    gcp = new GcpSettings("test-project", "us-central1", List.of("us-central1-a", "us-central1-b"), d.machineType(),
-        d.imageProject(), d.imageFamily(), d.diskSizeGb(), d.diskType(), d.maxRunDurationMinutes(), d.backendPort(),
-        d.network(), fake.endpoint(), "");
+    gcp = fake.settings(List.of("us-central1-a", "us-central1-b"));
     db = Database.open(dir);
-    spot = new SpotVmService(() -> GceCompute.connect(gcp, new GceCompute.Polling(Duration.ofMillis(10),
-        Duration.ofMillis(50), Duration.ofSeconds(30))), gcp, new SpotStore(db), clock, tasks, "cli-test");
+    spot = new SpotVmService(FakeComputeServer.client(gcp), gcp, new SpotStore(db), clock, tasks, "cli-test");
     cli = new SpotCommands(spot, clock, Duration.ofSeconds(30));
   }
 

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The real InstancesClient against an in-process fake Compute REST server; H2 on a temp dir. */
 class SpotVmServiceTest {
-  private static final GceCompute.Polling FAST =
-      new GceCompute.Polling(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(30));
+  private static final GceCompute.Polling FAST = FakeComputeServer.FAST_POLLING;
   @TempDir Path dir;
   private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T10:00:00Z"));
   private final Tasks tasks = ExecutorTasks.create("spot-test", 2);
@@ -39,10 +38,7 @@ class SpotVmServiceTest {
   @BeforeEach
   void setUp() throws Exception {
     fake = new FakeComputeServer();
-    GcpSettings d = new SettingsLoader().defaults().gcp();
-    gcp = new GcpSettings("test-project", "us-central1", List.of("us-central1-a", "us-central1-b", "us-central1-c"),
-        d.machineType(), d.imageProject(), d.imageFamily(), d.diskSizeGb(), d.diskType(), d.maxRunDurationMinutes(),
-        d.backendPort(), d.network(), fake.endpoint(), "");
+    gcp = fake.settings(List.of("us-central1-a", "us-central1-b", "us-central1-c"));
     db = Database.open(dir);
     spot = newService();
   }

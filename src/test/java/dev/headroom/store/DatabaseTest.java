@@ -20,13 +20,7 @@ class DatabaseTest {
     }
     try (Database db = Database.open(dir)) {
       assertThat(db.appliedVersions()).doesNotHaveDuplicates().contains(1);
-      long rows = db.withConnection(c -> {
-        try (Statement st = c.createStatement();
-            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM memory_sample_1s")) {
-          rs.next();
-          return rs.getLong(1);
-        }
-      });
+      long rows = rows(db);
       assertThat(rows).isZero();
     }
   }
@@ -41,15 +35,19 @@ class DatabaseTest {
         }
         return null;
       })).isInstanceOf(AppException.class);
-      long rows = db.withConnection(c -> {
-        try (Statement st = c.createStatement();
-            ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM memory_sample_1s")) {
-          rs.next();
-          return rs.getLong(1);
-        }
-      });
+      long rows = rows(db);
       assertThat(rows).isZero();
     }
+  }
+
+  private static long rows(Database db) {
+    return db.withConnection(c -> {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM memory_sample_1s")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
   }
 
   @Test

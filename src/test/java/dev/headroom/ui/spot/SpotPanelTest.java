@@ -44,13 +44,9 @@ class SpotPanelTest extends FxRobot {
   @BeforeEach
   void open() throws Exception {
     fake = new FakeComputeServer();
-    GcpSettings d = new SettingsLoader().defaults().gcp();
-    GcpSettings gcp = new GcpSettings("test-project", d.region(), d.zones(), d.machineType(), d.imageProject(),
-        d.imageFamily(), d.diskSizeGb(), d.diskType(), d.maxRunDurationMinutes(), d.backendPort(), d.network(),
-        fake.endpoint(), "");
+    GcpSettings gcp = fake.settings();
     db = Database.open(dir);
-    spot = new SpotVmService(() -> GceCompute.connect(gcp, new GceCompute.Polling(Duration.ofMillis(10),
-        Duration.ofMillis(50), Duration.ofSeconds(30))), gcp, new SpotStore(db), clock, tasks, "ui-test");
+    spot = new SpotVmService(FakeComputeServer.client(gcp), gcp, new SpotStore(db), clock, tasks, "ui-test");
     vm = new SpotViewModel(spot, type -> Optional.of(new BigDecimal("0.0400")), tasks, Platform::runLater, clock);
     Stage stage = FxToolkit.registerPrimaryStage();
     WaitForAsyncUtils.asyncFx(() -> {

@@ -51,13 +51,9 @@ class SpotViewModelTest {
   @BeforeEach
   void setUp() throws Exception {
     fake = new FakeComputeServer();
-    GcpSettings d = new SettingsLoader().defaults().gcp();
-    gcp = new GcpSettings("test-project", "us-central1", List.of("us-central1-a", "us-central1-b"), d.machineType(),
-        d.imageProject(), d.imageFamily(), d.diskSizeGb(), d.diskType(), d.maxRunDurationMinutes(), d.backendPort(),
-        d.network(), fake.endpoint(), "");
+    gcp = fake.settings(List.of("us-central1-a", "us-central1-b"));
     db = Database.open(dir);
-    spot = new SpotVmService(() -> GceCompute.connect(gcp, new GceCompute.Polling(Duration.ofMillis(10),
-        Duration.ofMillis(50), Duration.ofSeconds(30))), gcp, new SpotStore(db), clock, tasks, "vm-test");
+    spot = new SpotVmService(FakeComputeServer.client(gcp), gcp, new SpotStore(db), clock, tasks, "vm-test");
     model = model(spot, type -> {
       priceLookups.incrementAndGet();
       return Optional.of(new BigDecimal("0.0400"));
