@@ -2,6 +2,13 @@ package dev.headroom.ui.cost;
 
 import dev.headroom.cost.CostSnapshot;
 import dev.headroom.ui.Charts;
+import dev.headroom.ui.Format;
+import dev.headroom.ui.Labels;
+import javafx.css.PseudoClass;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
 import dev.headroom.ui.Tables;
 import io.fair_acc.chartfx.XYChart;
 import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
@@ -12,7 +19,6 @@ import javafx.scene.Parent;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TableView;
-import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -20,15 +26,16 @@ import javafx.scene.layout.VBox;
 
 /** The unified cost view: totals, burn rate, split, budget bars, per-model and per-VM tables, a cost chart. */
 public final class CostView {
-  private final VBox root;
+  private final ScrollPane root;
+  private final VBox content;
 
   public CostView(CostViewModel vm) {
-    GridPane totals = new GridPane();
-    totals.setHgap(28);
-    totals.setVgap(2);
     String[] titles = {"Today", "Month to date", "Burn rate", "Month-end forecast"};
     List<ReadOnlyStringProperty> values = List.of(vm.todayProperty(), vm.monthProperty(), vm.burnProperty(),
         vm.forecastProperty());
+    String[] help = {"LLM + GCP spend since midnight (local time).", "LLM + GCP spend since the 1st.",
+        CostViewModel.BURN_HELP, CostViewModel.FORECAST_HELP};
+    FlowPane totals = new FlowPane(28, 6);
     for (int i = 0; i < titles.length; i++) {
       Label t = new Label(titles[i]);
       t.getStyleClass().add("section-title");
@@ -36,55 +43,107 @@ public final class CostView {
       v.setId("cost-" + i);
       v.getStyleClass().add("headline");
       v.textProperty().bind(values.get(i));
-      totals.add(t, i, 0);
-      totals.add(v, i, 1);
+      VBox tile = new VBox(1, t, v);
+      if (i == 2) {
+        tile.getChildren().add(caption("last 10 min × 6 + running VMs"));
+      } else if (i == 3) {
+        Label note = caption("");
+        note.setId("cost-forecast-note");
+        note.textProperty().bind(vm.forecastNoteProperty());
+        note.setWrapText(true);
+        note.setMaxWidth(260);
+        tile.getChildren().add(note);
+      }
+      Tooltip.install(tile, new Tooltip(help[i]));
+      totals.getChildren().add(tile);
     }
     Label split = new Label();
     split.setId("cost-split");
+    split.setWrapText(true);
     split.textProperty().bind(vm.splitProperty());
 
-    VBox budgets = new VBox(4, bar(vm.dailyTextProperty(), vm.dailyLevelProperty(), vm, true, "cost-daily"),
-        bar(vm.monthlyTextProperty(), vm.monthlyLevelProperty(), vm, false, "cost-monthly"));
+    VBox daily = bar(vm.dailyTextProperty(), vm.dailyLevelProperty(), vm, true, "cost-daily");
+    VBox monthly = bar(vm.monthlyTextProperty(), vm.monthlyLevelProperty(), vm, false, "cost-monthly");
+    HBox budgets = new HBox(16, daily, monthly);
+    HBox.setHgrow(daily, Priority.ALWAYS);
+    HBox.setHgrow(monthly, Priority.ALWAYS);
 
+    Format f = Format.DEFAULT;
     TableView<CostSnapshot.ModelCost> models = new TableView<>(vm.models());
     models.setId("cost-models");
     models.setPlaceholder(new Label("No LLM calls today. Route tools through the gateway or POST /usage."));
     models.getColumns().setAll(List.of(
-        Tables.column("Provider", 80, CostSnapshot.ModelCost::provider),
-        Tables.column("Model", 170, CostSnapshot.ModelCost::model),
-        Tables.column("Calls", 60, m -> String.valueOf(m.calls())),
-        Tables.column("In (cached)", 110, m -> m.inputTokens() + " (" + m.cachedTokens() + ")"),
-        Tables.column("Out (+reasoning)", 120, m -> m.outputTokens() + " (+" + m.reasoningTokens() + ")"),
-        Tables.column("Cost", 120, m -> m.unpriced() == m.calls() ? "unpriced"
-            : CostViewModel.usd(m.cost()) + (m.unpriced() > 0 ? " + " + m.unpriced() + " unpriced" : ""))));
+        Tables.column("Model", 150, m -> m.model()),
+        Tables.number("Cost today", 90, m -> m.unpriced() == m.calls() ? "unpriced"
+            : CostViewModel.usd(m.cost()) + (m.unpriced() > 0 ? " + " + f.count(m.unpriced()) + " unpriced" : "")),
+        Tables.number("Calls", 55, m -> f.count(m.calls())),
+        Tables.number("Input tokens", 95, m -> f.count(m.inputTokens())),
+        Tables.number("Cached", 75, m -> f.count(m.cachedTokens())),
+        Tables.number("Output tokens", 95, m -> f.count(m.outputTokens())),
+        Tables.number("Reasoning", 75, m -> f.count(m.reasoningTokens())),
+        Tables.column("Provider", 75, CostSnapshot.ModelCost::provider)));
+    Tables.fill(models);
+    models.setRowFactory(t -> new TableRow<>() {
+      @Override
+      protected void updateItem(CostSnapshot.ModelCost m, boolean empty) {
+        super.updateItem(m, empty);
+        pseudoClassStateChanged(UNPRICED, !empty && m != null && m.unpriced() > 0);
+      }
+    });
     TableView<CostSnapshot.VmCost> vmTable = new TableView<>(vm.vms());
     vmTable.setId("cost-vms");
     vmTable.setPlaceholder(new Label("No Spot VM has run this month."));
     vmTable.getColumns().setAll(List.of(
-        Tables.column("VM", 210, CostSnapshot.VmCost::name),
+        Tables.column("VM", 150, CostSnapshot.VmCost::name),
+        Tables.number("Cost (estimate)", 100, v -> CostViewModel.usd(v.costSoFar())),
+        Tables.number("$/h", 70, v -> v.priced() ? f.money(v.perHour()) : "unknown"),
         Tables.column("Type", 100, CostSnapshot.VmCost::machineType),
-        Tables.column("$/h", 70, v -> v.priced() ? CostViewModel.usd(v.perHour()) : "unknown"),
-        Tables.column("Cost (estimate)", 110, v -> CostViewModel.usd(v.costSoFar())),
-        Tables.column("State", 70, v -> v.running() ? "running" : "ended")));
-    HBox tables = new HBox(10, models, vmTable);
-    HBox.setHgrow(models, Priority.ALWAYS);
-    HBox.setHgrow(vmTable, Priority.ALWAYS);
-    tables.setPrefHeight(200);
-    tables.setMinHeight(140);
+        Tables.column("State", 70, v -> v.running() ? "Running" : "Ended")));
+    Tables.fill(vmTable);
+    Label modelsTitle = new Label("LLM models today");
+    modelsTitle.getStyleClass().add("section-title");
+    Label vmsTitle = new Label("Spot VMs this month");
+    vmsTitle.getStyleClass().add("section-title");
+    VBox modelBox = new VBox(4, modelsTitle, models);
+    VBox vmBox = new VBox(4, vmsTitle, vmTable);
+    VBox.setVgrow(models, Priority.ALWAYS);
+    VBox.setVgrow(vmTable, Priority.ALWAYS);
+    HBox tables = new HBox(10, modelBox, vmBox);
+    HBox.setHgrow(modelBox, Priority.ALWAYS);
+    HBox.setHgrow(vmBox, Priority.ALWAYS);
+    modelBox.setPrefWidth(600);
+    vmBox.setPrefWidth(400);
+    tables.setPrefHeight(240);
+    tables.setMinHeight(150);
+    VBox.setVgrow(tables, Priority.ALWAYS);
 
     DefaultNumericAxis y = new DefaultNumericAxis("Spend today");
     y.setUnit("$");
     XYChart chart = Charts.timeChart(y, List.of(vm.todaySeries()));
     chart.setId("cost-chart");
     chart.setLegendVisible(false);
-    chart.setPrefHeight(220);
-    chart.setMinHeight(120);
-    VBox.setVgrow(chart, Priority.ALWAYS);
+    chart.setPrefHeight(200);
+    chart.setMinHeight(140);
+    VBox.setVgrow(chart, Priority.SOMETIMES);
 
     totals.setMinHeight(Region.USE_PREF_SIZE);
     budgets.setMinHeight(Region.USE_PREF_SIZE);
-    root = new VBox(10, totals, split, budgets, tables, chart);
-    root.setPadding(new Insets(12));
+    split.setMinHeight(Region.USE_PREF_SIZE);
+    content = new VBox(10, totals, split, budgets, tables, chart);
+    content.setPadding(new Insets(12));
+    root = new ScrollPane(content);
+    root.setFitToWidth(true);
+    root.setFitToHeight(true);
+    root.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+    root.getStyleClass().add("edge-to-edge");
+  }
+
+  private static final PseudoClass UNPRICED = PseudoClass.getPseudoClass("unpriced");
+
+  private static Label caption(String text) {
+    Label l = new Label(text);
+    l.getStyleClass().add("caption");
+    return l;
   }
 
   private static VBox bar(ReadOnlyStringProperty text, ReadOnlyStringProperty level, CostViewModel vm,
@@ -96,12 +155,15 @@ public final class CostView {
     bar.setMaxWidth(Double.MAX_VALUE);
     bar.setMinHeight(16); // the chart grows; the bars must not be squeezed away
     bar.progressProperty().bind(daily ? vm.dailyFractionProperty() : vm.monthlyFractionProperty());
-    level.addListener((o, a, l) -> color(bar, l));
-    color(bar, level.get());
+    Tooltip tip = new Tooltip();
+    label.setTooltip(tip);
+    level.addListener((o, a, l) -> color(bar, tip, l));
+    color(bar, tip, level.get());
     return new VBox(2, label, bar);
   }
 
-  private static void color(ProgressBar bar, String level) {
+  private static void color(ProgressBar bar, Tooltip tip, String level) {
+    tip.setText(Labels.of(level).tooltip());
     String c = switch (level) {
       case "OVER" -> "#c62828";
       case "WARN_90" -> "#ef6c00";

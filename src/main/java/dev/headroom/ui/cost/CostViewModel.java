@@ -5,6 +5,10 @@ import dev.headroom.cost.CostSnapshot;
 import io.fair_acc.dataset.spi.DoubleDataSet;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import dev.headroom.ui.Format;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.beans.property.DoubleProperty;
@@ -28,6 +32,7 @@ public final class CostViewModel {
   private final StringProperty month = new SimpleStringProperty("—");
   private final StringProperty burn = new SimpleStringProperty("—");
   private final StringProperty forecast = new SimpleStringProperty("—");
+  private final StringProperty forecastNote = new SimpleStringProperty("");
   private final StringProperty split = new SimpleStringProperty("");
   private final StringProperty dailyText = new SimpleStringProperty("");
   private final StringProperty monthlyText = new SimpleStringProperty("");
@@ -41,9 +46,16 @@ public final class CostViewModel {
   private final AtomicReference<CostSnapshot> queued = new AtomicReference<>();
   private Runnable unsubscribe = () -> {};
 
+  private final ZoneId zone;
+
   public CostViewModel(CostEngine engine, Executor fx) {
+    this(engine, fx, ZoneId.systemDefault());
+  }
+
+  public CostViewModel(CostEngine engine, Executor fx, ZoneId zone) {
     this.engine = engine;
     this.fx = fx;
+    this.zone = zone;
   }
 
   public void activate() {
@@ -76,22 +88,64 @@ public final class CostViewModel {
     month.set(usd(s.totalMonth()));
     burn.set(usd(s.burnRatePerHour()) + "/h");
     forecast.set(usd(s.monthForecast()));
-    split.set("LLM " + usd(s.llmToday()) + " · GCP " + usd(s.gcpToday()) + " (estimate: catalog price x uptime)"
-        + (s.unpricedCallsToday() > 0 ? " · " + s.unpricedCallsToday() + " unpriced call(s)" : ""));
-    dailyText.set("Daily budget: " + usd(s.daily().spent()) + " of " + usd(s.daily().limit()) + " ("
-        + s.daily().percent() + " %)");
-    monthlyText.set("Monthly budget: " + usd(s.monthly().spent()) + " of " + usd(s.monthly().limit()) + " ("
-        + s.monthly().percent() + " %)");
+    forecastNote.set("at this month's daily average; at the current burn rate: "
+        + usd(atBurnRate(s, zone)));
+    Format f = Format.DEFAULT;
+    split.set("Today: LLM " + usd(s.llmToday()) + " · GCP " + usd(s.gcpToday()) + " (estimate: catalog price ×"
+        + " uptime)" + (s.unpricedCallsToday() > 0 ? " · " + f.count(s.unpricedCallsToday()) + " unpriced call(s)"
+        : ""));
+    dailyText.set(budgetText("Daily budget", s.daily()));
+    monthlyText.set(budgetText("Monthly budget", s.monthly()));
     dailyLevel.set(s.daily().level());
     monthlyLevel.set(s.monthly().level());
     dailyFraction.set(Math.min(1, s.daily().percent().doubleValue() / 100));
     monthlyFraction.set(Math.min(1, s.monthly().percent().doubleValue() / 100));
-    models.setAll(s.models());
+    models.setAll(unpricedFirst(s.models()));
     vms.setAll(s.vms());
   }
 
+  static String budgetText(String title, CostSnapshot.Budget b) {
+    if (b.limit().signum() == 0) {
+      return title + ": none set (" + usd(b.spent()) + " spent)";
+    }
+    return title + ": " + usd(b.spent()) + " of " + usd(b.limit()) + " ("
+        + Format.DEFAULT.decimals(b.percent(), 0, 1) + " %)";
+  }
+
   static String usd(BigDecimal v) {
-    return "$" + v.setScale(v.abs().compareTo(BigDecimal.ONE) < 0 ? 4 : 2, RoundingMode.HALF_UP).toPlainString();
+    return Format.DEFAULT.money(v);
+  }
+
+  /**
+   * Month to date plus the burn rate carried to the end of the month: the forecast the burn rate implies, shown
+   * beside the engine's forecast (daily average) so the two figures can be compared.
+   */
+  static BigDecimal atBurnRate(CostSnapshot s, ZoneId zone) {
+    ZonedDateTime now = s.time().atZone(zone);
+    ZonedDateTime monthEnd = now.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay(zone);
+    BigDecimal hoursLeft = BigDecimal.valueOf(Duration.between(now, monthEnd).toSeconds())
+        .divide(BigDecimal.valueOf(3600), 6, RoundingMode.HALF_UP);
+    return s.totalMonth().add(s.burnRatePerHour().multiply(hoursLeft)).setScale(2, RoundingMode.HALF_UP);
+  }
+
+  /** What the burn rate is (tooltip and caption). */
+  public static final String BURN_HELP = "LLM spend of the last 10 minutes × 6, plus the $/h of the Spot VMs running"
+      + " now. It follows what is happening right now.";
+
+  /** What the forecast is. */
+  public static final String FORECAST_HELP = "Month to date ÷ days elapsed × days in the month: this month's"
+      + " average pace, not the last minutes'. The caption shows the month end at the current burn rate instead.";
+
+  /** Models with unpriced calls first (they need attention), then by cost. */
+  static java.util.List<CostSnapshot.ModelCost> unpricedFirst(java.util.List<CostSnapshot.ModelCost> models) {
+    return models.stream().sorted(java.util.Comparator
+        .comparing((CostSnapshot.ModelCost m) -> m.unpriced() == 0)
+        .thenComparing(CostSnapshot.ModelCost::cost, java.util.Comparator.reverseOrder())).toList();
+  }
+
+  /** "at this month's daily average; at the current burn rate: $12.34". */
+  public ReadOnlyStringProperty forecastNoteProperty() {
+    return forecastNote;
   }
 
   public DoubleDataSet todaySeries() {

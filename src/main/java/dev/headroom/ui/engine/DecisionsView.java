@@ -24,10 +24,11 @@ public final class DecisionsView {
     table.setId("decisions");
     table.setPlaceholder(new Label("No decisions yet: the engine logs here when memory pressure triggers the policy."));
     TableColumn<Decision, String> time = Tables.column("Time", 150, d -> TIME.format(d.time()));
-    TableColumn<Decision, String> action = Tables.column("Decision", 90, d -> d.action().name());
-    TableColumn<Decision, String> reason = Tables.column("Reason", 150, Decision::reason);
+    TableColumn<Decision, String> action = Tables.code("Decision", 90, d -> d.action().name());
+    TableColumn<Decision, String> reason = Tables.code("Reason", 160, Decision::reason);
     TableColumn<Decision, String> message = Tables.column("Details", 640, Decision::message);
     table.getColumns().setAll(List.of(time, action, reason, message));
+    Tables.fill(table);
     Label title = new Label("Engine decisions (auto-create policy and reaper)");
     title.getStyleClass().add("section-title");
     VBox.setVgrow(table, Priority.ALWAYS);

@@ -1,6 +1,7 @@
 package dev.headroom.ui.gateway;
 
 import dev.headroom.gateway.RouteStats;
+import dev.headroom.ui.Format;
 import dev.headroom.ui.Tables;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -22,21 +23,24 @@ public final class RoutesView {
     Label header = new Label();
     header.setId("routes-header");
     header.getStyleClass().add("section-title");
+    header.setWrapText(true);
     header.textProperty().bind(vm.headerProperty());
     TableView<RouteStats> table = new TableView<>(vm.rows());
     table.setId("routes");
+    Format f = Format.DEFAULT;
     table.getColumns().setAll(List.of(
-        Tables.<RouteStats>column("Route", 100, RouteStats::name),
-        Tables.<RouteStats>column("Prefix", 110, RouteStats::pathPrefix),
-        Tables.<RouteStats>column("Policy", 170, s -> s.policy().name()),
-        Tables.<RouteStats>column("Kind", 90, RouteStats::kind),
-        Tables.<RouteStats>column("Target now", 90, RouteStats::target),
-        Tables.<RouteStats>column("Local URL", 200, RouteStats::localUrl),
-        Tables.<RouteStats>column("Requests", 80, s -> String.valueOf(s.requests())),
-        Tables.<RouteStats>column("Errors", 60, s -> String.valueOf(s.errors())),
-        Tables.<RouteStats>column("Cloud share", 90, s -> s.requests() == 0 ? "—"
-            : Math.round(100.0 * s.cloud() / Math.max(1, s.cloud() + s.local())) + " %"),
-        Tables.<RouteStats>column("Last request", 100, s -> s.lastRequest().map(TIME::format).orElse("—"))));
+        Tables.<RouteStats>column("Route", 90, RouteStats::name),
+        Tables.<RouteStats>column("Prefix", 100, RouteStats::pathPrefix),
+        Tables.<RouteStats>code("Policy", 170, s -> s.policy().name()),
+        Tables.<RouteStats>code("Sends to now", 95, RouteStats::target),
+        Tables.<RouteStats>number("Requests", 75, s -> f.count(s.requests())),
+        Tables.<RouteStats>number("Errors", 60, s -> f.count(s.errors())),
+        Tables.<RouteStats>number("To the VM", 80, s -> s.requests() == 0 ? "—"
+            : f.wholePercent(100.0 * s.cloud() / Math.max(1, s.cloud() + s.local()))),
+        Tables.<RouteStats>column("Last request", 95, s -> s.lastRequest().map(TIME::format).orElse("—")),
+        Tables.<RouteStats>code("Kind", 100, RouteStats::kind),
+        Tables.<RouteStats>column("Local or provider URL", 200, RouteStats::localUrl)));
+    Tables.fill(table);
     VBox.setVgrow(table, Priority.ALWAYS);
     Label help = new Label("Point your tools at these prefixes: e.g. OPENAI_BASE_URL=<gateway>/openai/v1 meters tokens;"
         + " /work/ goes to the Spot VM's backend while memory is under pressure.");

@@ -22,6 +22,7 @@ public final class MemoryChartData {
   private final Clock clock;
   private final double thresholdPercent;
   private volatile ChartRange range = ChartRange.FIVE_MINUTES;
+  private volatile Instant oldest;
 
   public MemoryChartData(MemoryHistory history, double thresholdPercent, Clock clock) {
     this.history = history;
@@ -51,6 +52,7 @@ public final class MemoryChartData {
     Instant now = clock.instant();
     List<MemorySample> samples = history.range(newRange.span(), now);
     int n = samples.size();
+    oldest = n == 0 ? null : samples.get(0).time();
     double[] xs = new double[n];
     double[] ys = new double[n];
     double[] ss = new double[n];
@@ -65,9 +67,17 @@ public final class MemoryChartData {
     setThreshold(seconds(now.minus(newRange.span())), seconds(now) + 60);
   }
 
+  /** The oldest reading shown in the current range (empty before the first reading). */
+  public java.util.Optional<Instant> oldest() {
+    return java.util.Optional.ofNullable(oldest);
+  }
+
   /** Appends one reading and trims points that fell out of the range. */
   public void append(MemoryState state) {
     MemorySample s = state.sample();
+    if (oldest == null) {
+      oldest = s.time();
+    }
     double x = seconds(s.time());
     double from = x - range.span().toSeconds();
     used.lock().writeLockGuard(() -> {

@@ -3,6 +3,11 @@ package dev.headroom.ui.memory;
 import dev.headroom.memory.Pressure;
 import dev.headroom.memory.ProcessMemory;
 import dev.headroom.ui.Charts;
+import dev.headroom.ui.Format;
+import dev.headroom.ui.Labels;
+import dev.headroom.ui.Tables;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.FlowPane;
 import io.fair_acc.chartfx.XYChart;
 import io.fair_acc.chartfx.axes.spi.DefaultNumericAxis;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -31,17 +36,31 @@ public final class MemoryView {
     used.getStyleClass().add("headline");
     used.setId("memory-used");
     used.textProperty().bind(vm.usedProperty());
+    used.setMinWidth(Region.USE_PREF_SIZE);
     Label badge = new Label();
     badge.setId("memory-pressure");
     badge.getStyleClass().add("badge");
-    badge.textProperty().bind(vm.pressureProperty().asString());
-    vm.pressureProperty().addListener((o, a, p) -> styleBadge(badge, p));
-    styleBadge(badge, vm.pressureProperty().get());
+    badge.setMinWidth(Region.USE_PREF_SIZE);
+    Tooltip badgeTip = new Tooltip();
+    badge.setTooltip(badgeTip);
+    vm.pressureProperty().addListener((o, a, p) -> styleBadge(badge, badgeTip, p));
+    styleBadge(badge, badgeTip, vm.pressureProperty().get());
+    Label detail = new Label();
+    detail.setId("memory-detail");
+    detail.textProperty().bind(vm.usedDetailProperty());
     Label swap = new Label();
     swap.textProperty().bind(vm.swapProperty());
     Label projection = new Label();
     projection.setId("memory-projection");
     projection.textProperty().bind(vm.projectionProperty());
+    projection.setTooltip(new Tooltip("A straight line fitted to the last minute of readings, carried forward."
+        + "\nAuto-create also fires when this line crosses the threshold."));
+    Label history = new Label();
+    history.setId("memory-history");
+    history.getStyleClass().add("caption");
+    history.textProperty().bind(vm.historyProperty());
+    history.visibleProperty().bind(vm.historyProperty().isNotEmpty());
+    history.managedProperty().bind(history.visibleProperty());
 
     ToggleGroup ranges = new ToggleGroup();
     HBox rangeBar = new HBox(4);
@@ -49,6 +68,7 @@ public final class MemoryView {
     for (ChartRange r : ChartRange.values()) {
       ToggleButton b = new ToggleButton(r.toString());
       b.setId("range-" + r.name());
+      b.setMinWidth(Region.USE_PREF_SIZE);
       b.setToggleGroup(ranges);
       b.setSelected(r == vm.rangeProperty().get());
       b.setOnAction(e -> {
@@ -59,10 +79,13 @@ public final class MemoryView {
     }
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
+    rangeBar.setMinWidth(Region.USE_PREF_SIZE);
     HBox headline = new HBox(12, used, badge, spacer, rangeBar);
     headline.setAlignment(Pos.CENTER_LEFT);
-    HBox sub = new HBox(24, swap, projection,
-        new Label(String.format("Auto-create threshold %.0f %%", vm.thresholdPercent())));
+    Label threshold = new Label("High-pressure threshold " + Format.DEFAULT.wholePercent(vm.thresholdPercent()));
+    threshold.setTooltip(new Tooltip("At this use, pressure is High and auto-create (when on in Preferences) is"
+        + " considered."));
+    FlowPane sub = new FlowPane(24, 4, detail, swap, projection, threshold, history);
     VBox top = new VBox(6, headline, sub);
     top.setPadding(new Insets(12, 12, 6, 12));
 
@@ -77,20 +100,34 @@ public final class MemoryView {
     TableView<ProcessMemory> table = new TableView<>(vm.processes());
     table.setId("top-processes");
     table.setPrefWidth(300);
+    table.setMinWidth(220);
+    Tables.fill(table);
     table.setPlaceholder(new Label("Loading processes…"));
     TableColumn<ProcessMemory, String> name = new TableColumn<>("Process");
     name.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name() + " (" + c.getValue().pid() + ")"));
     name.setPrefWidth(180);
+    name.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
+      private final Tooltip tip = new Tooltip();
+
+      @Override
+      protected void updateItem(String v, boolean empty) {
+        super.updateItem(v, empty);
+        setText(empty ? null : v);
+        tip.setText(v);
+        setTooltip(empty || v == null ? null : tip);
+      }
+    });
     TableColumn<ProcessMemory, Long> rss = new TableColumn<>("Resident");
     rss.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().residentBytes()));
     rss.setCellFactory(c -> new javafx.scene.control.TableCell<>() {
       @Override
       protected void updateItem(Long v, boolean empty) {
         super.updateItem(v, empty);
-        setText(empty || v == null ? null : MemoryViewModel.gib(v));
+        setText(empty || v == null ? null : Format.DEFAULT.bytes(v));
       }
     });
-    rss.setPrefWidth(100);
+    rss.setPrefWidth(90);
+    rss.setStyle("-fx-alignment: CENTER-RIGHT;");
     table.getColumns().setAll(java.util.List.of(name, rss));
     Label tableTitle = new Label("Top processes by memory");
     tableTitle.getStyleClass().add("section-title");
@@ -104,14 +141,12 @@ public final class MemoryView {
     root.setRight(side);
   }
 
-  private static void styleBadge(Label badge, Pressure p) {
-    String color = switch (p) {
-      case NORMAL -> "#2e7d32";
-      case HIGH -> "#ef6c00";
-      case CRITICAL -> "#c62828";
-    };
-    badge.setStyle("-fx-background-color: " + color + "; -fx-text-fill: white; -fx-padding: 2 8;"
-        + " -fx-background-radius: 8; -fx-font-weight: bold;");
+  private static void styleBadge(Label badge, Tooltip tip, Pressure p) {
+    Labels.Human h = Labels.of(p);
+    badge.setText(h.text());
+    tip.setText(h.tooltip());
+    badge.getStyleClass().removeAll("pressure-normal", "pressure-high", "pressure-critical");
+    badge.getStyleClass().add("pressure-" + p.name().toLowerCase(java.util.Locale.ROOT));
   }
 
   public Parent root() {

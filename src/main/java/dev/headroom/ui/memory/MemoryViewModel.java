@@ -5,9 +5,9 @@ import dev.headroom.memory.MemoryMonitor;
 import dev.headroom.memory.MemoryState;
 import dev.headroom.memory.Pressure;
 import dev.headroom.memory.ProcessMemory;
+import dev.headroom.ui.Format;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.beans.property.ObjectProperty;
@@ -25,7 +25,7 @@ import javafx.collections.ObservableList;
  * one update is queued. Holds no Nodes.
  */
 public final class MemoryViewModel {
-  private static final int TOP_PROCESSES = 8;
+  static final int TOP_PROCESSES = 30;
   static final Duration PROCESS_REFRESH = Duration.ofSeconds(5);
 
   private final MemoryMonitor monitor;
@@ -33,6 +33,9 @@ public final class MemoryViewModel {
   private final Tasks tasks;
   private final Executor fx;
   private final StringProperty used = new SimpleStringProperty("Reading memory…");
+  private final StringProperty usedDetail = new SimpleStringProperty("");
+  private final StringProperty history = new SimpleStringProperty("");
+  private final Format format = Format.DEFAULT;
   private final StringProperty swap = new SimpleStringProperty("");
   private final StringProperty projection = new SimpleStringProperty("");
   private final ObjectProperty<Pressure> pressure = new SimpleObjectProperty<>(Pressure.NORMAL);
@@ -94,24 +97,68 @@ public final class MemoryViewModel {
       return;
     }
     var m = s.sample();
-    used.set(String.format(Locale.ROOT, "%.1f %% used — %s of %s (%s available)", m.usedPercent(),
-        gib(m.usedBytes()), gib(m.totalBytes()), gib(m.availableBytes())));
+    used.set(format.percent(m.usedPercent()) + " used");
+    usedDetail.set(format.bytes(m.usedBytes()) + " of " + format.bytes(m.totalBytes()) + " · "
+        + format.bytes(m.availableBytes()) + " available");
     swap.set(m.swapTotalBytes() == 0 ? "No swap"
-        : String.format(Locale.ROOT, "Swap %.1f %% — %s of %s", m.swapPercent(), gib(m.swapUsedBytes()),
-            gib(m.swapTotalBytes())));
-    projection.set(s.projection()
-        .map(p -> String.format(Locale.ROOT, "In %d s: %.1f %% (%+.2f %%/min)",
-            monitor.settings().projectionSeconds(), p.projectedPercent(), p.slopePercentPerSecond() * 60))
-        .orElse("Projection: collecting data…"));
+        : "Swap " + format.percent(m.swapPercent()) + " (" + format.bytes(m.swapUsedBytes()) + " of "
+            + format.bytes(m.swapTotalBytes()) + ")");
+    projection.set(s.projection().map(p -> projectionText(format, monitor.settings().projectionSeconds(),
+        p.projectedPercent(), p.slopePercentPerSecond() * 60)).orElse("Projection: collecting data…"));
     pressure.set(s.pressure());
+    history.set(historyHint(format, chart.oldest(), range.get(), s.sample().time()));
   }
 
+  /**
+   * "In 60 s: about 72 % (rising 1.5 %/min)". The projection is a straight line, so after a big release it can point
+   * below zero: it is clamped to 0..100 % and a steep slope reads as "falling fast" rather than "-108 %/min".
+   */
+  static String projectionText(Format f, int seconds, double projectedPercent, double slopePerMinute) {
+    double clamped = Math.max(0, Math.min(100, projectedPercent));
+    String trend;
+    if (Math.abs(slopePerMinute) < 0.05) {
+      trend = "steady";
+    } else if (Math.abs(slopePerMinute) > 50) {
+      trend = slopePerMinute > 0 ? "rising fast" : "falling fast";
+    } else {
+      trend = (slopePerMinute > 0 ? "rising " : "falling ") + f.decimals(
+          java.math.BigDecimal.valueOf(Math.abs(slopePerMinute)), 1, 1) + " %/min";
+    }
+    return "In " + seconds + " s: about " + f.wholePercent(clamped) + " (" + trend + ")";
+  }
+
+  /** Says how far back the chart goes when the range asks for more history than was recorded. */
+  static String historyHint(Format f, java.util.Optional<java.time.Instant> oldest, ChartRange range,
+      java.time.Instant now) {
+    if (oldest.isEmpty()) {
+      return "No history yet";
+    }
+    Duration have = Duration.between(oldest.get(), now);
+    if (have.compareTo(range.span().minusMinutes(1)) >= 0) {
+      return "";
+    }
+    return "History since " + TIME.format(oldest.get()) + " (" + f.duration(have) + " of " + range + ")";
+  }
+
+  private static final java.time.format.DateTimeFormatter TIME =
+      java.time.format.DateTimeFormatter.ofPattern("HH:mm").withZone(java.time.ZoneId.systemDefault());
+
   static String gib(long bytes) {
-    return String.format(Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
+    return Format.DEFAULT.bytes(bytes);
   }
 
   public ReadOnlyStringProperty usedProperty() {
     return used;
+  }
+
+  /** "12.1 GiB of 16.0 GiB · 3.9 GiB available". */
+  public ReadOnlyStringProperty usedDetailProperty() {
+    return usedDetail;
+  }
+
+  /** Empty when the range is fully covered, else "History since 14:02 (12 min of 24 h)". */
+  public ReadOnlyStringProperty historyProperty() {
+    return history;
   }
 
   public ReadOnlyStringProperty swapProperty() {

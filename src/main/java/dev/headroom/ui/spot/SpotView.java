@@ -1,6 +1,8 @@
 package dev.headroom.ui.spot;
 
 import dev.headroom.spot.VmEvent;
+import dev.headroom.ui.Labels;
+import dev.headroom.ui.Tables;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -74,15 +76,16 @@ public final class SpotView {
     table.setId("spot-table");
     table.setPlaceholder(new Label("No Spot VMs yet. Create one, or let auto-create do it under memory pressure."));
     table.getColumns().setAll(List.of(
-        fixed("Name", 230, r -> new ReadOnlyStringWrapper(r.name())),
-        fixed("Zone", 120, SpotRow::zoneProperty),
-        fixed("Type", 110, r -> new ReadOnlyStringWrapper(r.machineType())),
-        fixed("State", 100, SpotRow::stateProperty),
-        fixed("External IP", 110, SpotRow::ipProperty),
-        fixed("Uptime", 80, SpotRow::uptimeProperty),
-        fixed("Time left", 80, SpotRow::timeLeftProperty),
-        fixed("$/h", 80, SpotRow::perHourProperty),
-        fixed("Cost so far", 90, SpotRow::costProperty)));
+        Tables.observed("Name", 200, r -> new ReadOnlyStringWrapper(r.name())),
+        Tables.codeObserved("State", 90, SpotRow::stateProperty),
+        Tables.observed("Uptime", 75, SpotRow::uptimeProperty),
+        Tables.observed("Cost so far", 85, SpotRow::costProperty),
+        Tables.observed("$/h", 75, SpotRow::perHourProperty),
+        Tables.observed("Time left", 90, SpotRow::timeLeftProperty),
+        Tables.observed("Zone", 110, SpotRow::zoneProperty),
+        Tables.observed("Type", 105, r -> new ReadOnlyStringWrapper(r.machineType())),
+        Tables.observed("External IP", 110, SpotRow::ipProperty)));
+    Tables.fill(table);
     table.getSelectionModel().selectedItemProperty().addListener((o, a, row) ->
         vm.select(row == null ? null : row.name()));
 
@@ -125,9 +128,13 @@ public final class SpotView {
         message.getStyleClass().add("error-text");
       }
     });
-    Region spacer = new Region();
-    HBox.setHgrow(spacer, Priority.ALWAYS);
-    HBox actions = new HBox(8, create, terminate, terminateAll, progress, message, spacer);
+    message.setMinWidth(0);
+    HBox.setHgrow(message, Priority.ALWAYS);
+    message.setMaxWidth(Double.MAX_VALUE);
+    for (Button b : List.of(create, terminate, terminateAll)) {
+      b.setMinWidth(Region.USE_PREF_SIZE);
+    }
+    HBox actions = new HBox(8, create, terminate, terminateAll, progress, message);
     actions.setAlignment(Pos.CENTER_LEFT);
 
     ListView<VmEvent> events = new ListView<>(vm.timeline());
@@ -139,7 +146,7 @@ public final class SpotView {
       protected void updateItem(VmEvent ev, boolean empty) {
         super.updateItem(ev, empty);
         setText(empty || ev == null ? null
-            : TIME.format(ev.time()) + "  " + ev.state() + "  " + ev.message());
+            : TIME.format(ev.time()) + "  " + Labels.text(ev.state().name()) + "  " + ev.message());
       }
     });
     Label timelineTitle = new Label("Timeline");
@@ -147,14 +154,6 @@ public final class SpotView {
     VBox.setVgrow(table, Priority.ALWAYS);
     root = new VBox(8, banner, actions, table, timelineTitle, events);
     root.setPadding(new Insets(12));
-  }
-
-  private static TableColumn<SpotRow, String> fixed(String title, double width,
-      Function<SpotRow, ReadOnlyStringProperty> cell) {
-    TableColumn<SpotRow, String> c = new TableColumn<>(title);
-    c.setCellValueFactory(cd -> cell.apply(cd.getValue()));
-    c.setPrefWidth(width);
-    return c;
   }
 
   public Parent root() {

@@ -6,6 +6,8 @@ import dev.headroom.spot.SpotVm;
 import dev.headroom.spot.SpotVmService;
 import dev.headroom.spot.VmEvent;
 import dev.headroom.spot.VmState;
+import dev.headroom.ui.Format;
+import dev.headroom.ui.Labels;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -107,19 +109,19 @@ public final class SpotViewModel {
   public String createSummary(String machineType, String zones) {
     Optional<BigDecimal> price = Optional.ofNullable(prices.get(machineType)).flatMap(CachedPrice::perHour);
     return machineType + " Spot VM in " + zones + " at "
-        + price.map(p -> "$" + p.setScale(4, RoundingMode.HALF_UP).toPlainString() + "/h").orElse("an unknown price");
+        + price.map(Format.DEFAULT::perHour).orElse("an unknown price");
   }
 
   /** Creates a VM of the configured shape; completes when the attempt has ended (the message says how). */
   public CompletableFuture<Void> create() {
     return run("Creating a Spot VM…", () -> spot.create("requested from the dashboard").thenApply(vm ->
         vm.state() == VmState.FAILED ? Result.failure("Create failed: " + vm.lastMessage())
-            : Result.ok(vm.name() + " is " + vm.state())));
+            : Result.ok(vm.name() + " is " + stateWord(vm.state()))));
   }
 
   public CompletableFuture<Void> terminate(String name) {
     return run("Terminating " + name + "…", () -> spot.terminate(name, "requested from the dashboard")
-        .thenApply(vm -> Result.ok(vm.name() + " is " + vm.state())));
+        .thenApply(vm -> Result.ok(vm.name() + " is " + stateWord(vm.state()))));
   }
 
   public CompletableFuture<Void> terminateAll() {
@@ -219,10 +221,16 @@ public final class SpotViewModel {
 
   static Cells cells(SpotVm vm, Optional<BigDecimal> perHour, Instant now) {
     Duration up = vm.uptime(now);
+    Format f = Format.DEFAULT;
     return new Cells(vm, vm.state().name(), vm.zone(), vm.externalIp().isEmpty() ? "—" : vm.externalIp(),
-        duration(up), vm.state().ended() ? "—" : duration(vm.timeLeft(now)),
-        perHour.map(p -> "$" + p.setScale(4, RoundingMode.HALF_UP).toPlainString()).orElse("—"),
-        perHour.map(p -> "$" + costSoFar(p, up).toPlainString()).orElse("—"));
+        duration(up), vm.state().ended() ? "—" : f.duration(vm.timeLeft(now)),
+        perHour.map(f::money).orElse("—"),
+        perHour.map(p -> f.money(costSoFar(p, up))).orElse("—"));
+  }
+
+  /** "running", "deleted", "preempted": the state in words, for sentences. */
+  static String stateWord(VmState state) {
+    return Labels.text(state.name()).toLowerCase(java.util.Locale.ROOT);
   }
 
   /** $/h x uptime, to the hundredth of a cent. */

@@ -75,7 +75,7 @@ class DashboardMemoryTest extends FxRobot {
     assertThat(chart.projection().getDataCount()).isEqualTo(2);
     Label used = lookup("#memory-used").queryAs(Label.class);
     assertThat(used.getText()).startsWith("71.0 % used");
-    assertThat(lookup("#memory-pressure").queryAs(Label.class).getText()).isEqualTo("NORMAL");
+    assertThat(lookup("#memory-pressure").queryAs(Label.class).getText()).isEqualTo("Normal");
   }
 
   @Test

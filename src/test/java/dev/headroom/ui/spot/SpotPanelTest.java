@@ -75,18 +75,18 @@ class SpotPanelTest extends FxRobot {
         () -> table.getItems().size() == 1 && table.getItems().get(0).stateProperty().get().equals("RUNNING"));
     SpotRow row = table.getItems().get(0);
     assertThat(row.ipProperty().get()).startsWith("34.1.2.");
-    assertThat(row.perHourProperty().get()).isEqualTo("$0.0400");
+    assertThat(row.perHourProperty().get()).isEqualTo("$0.04");
     clock.advance(Duration.ofMinutes(90));
     WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> row.uptimeProperty().get().equals("1:30:00"));
-    assertThat(row.timeLeftProperty().get()).isEqualTo("1:30:00");
-    assertThat(row.costProperty().get()).isEqualTo("$0.0600");
+    assertThat(row.timeLeftProperty().get()).isEqualTo("1 h 30 min");
+    assertThat(row.costProperty().get()).isEqualTo("$0.06");
 
     clickOn(row.name());
     WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> lookup("#spot-events").queryListView().getItems().size() >= 3);
     clickOn("#spot-terminate");
     WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> row.stateProperty().get().equals("DELETED"));
     assertThat(fake.exists(row.vm().zone(), row.name())).isFalse();
-    assertThat(lookup("#spot-message").queryAs(Label.class).getText()).isEqualTo(row.name() + " is DELETED");
+    assertThat(lookup("#spot-message").queryAs(Label.class).getText()).isEqualTo(row.name() + " is deleted");
   }
 
   @Test

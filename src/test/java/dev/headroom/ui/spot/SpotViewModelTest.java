@@ -106,7 +106,7 @@ class SpotViewModelTest {
     SpotRow row = onlyRow();
     assertThat(onFx(() -> row.stateProperty().get())).isEqualTo("RUNNING");
     assertThat(onFx(() -> row.ipProperty().get())).startsWith("34.1.2.");
-    assertThat(onFx(() -> model.messageProperty().get())).isEqualTo(row.name() + " is RUNNING");
+    assertThat(onFx(() -> model.messageProperty().get())).isEqualTo(row.name() + " is running");
     assertThat(onFx(() -> model.errorProperty().get())).isEmpty();
     assertThat(onFx(() -> model.busyProperty().get())).isFalse();
   }
@@ -154,9 +154,9 @@ class SpotViewModelTest {
     clock.advance(Duration.ofMinutes(90));
     SpotRow row = onlyRow();
     assertThat(onFx(() -> row.uptimeProperty().get())).isEqualTo("1:30:00");
-    assertThat(onFx(() -> row.timeLeftProperty().get())).isEqualTo("1:30:00");
-    assertThat(onFx(() -> row.perHourProperty().get())).isEqualTo("$0.0400");
-    assertThat(onFx(() -> row.costProperty().get())).isEqualTo("$0.0600");
+    assertThat(onFx(() -> row.timeLeftProperty().get())).isEqualTo("1 h 30 min");
+    assertThat(onFx(() -> row.perHourProperty().get())).isEqualTo("$0.04");
+    assertThat(onFx(() -> row.costProperty().get())).isEqualTo("$0.06");
   }
 
   @Test
@@ -186,7 +186,7 @@ class SpotViewModelTest {
     model.create().get(30, TimeUnit.SECONDS);
     refreshed();
     assertThat(model.createSummary("e2-highmem-4", "us-central1-a, us-central1-b"))
-        .isEqualTo("e2-highmem-4 Spot VM in us-central1-a, us-central1-b at $0.0400/h");
+        .isEqualTo("e2-highmem-4 Spot VM in us-central1-a, us-central1-b at $0.04/h");
     assertThat(model.createSummary("n2-standard-2", "us-central1-a")).endsWith("at an unknown price");
   }
 
