@@ -96,7 +96,7 @@ final class App implements AutoCloseable {
         () -> memory.latest().map(s -> s.pressure().atLeast(Pressure.HIGH)).orElse(false), cost, clock, tasks);
     CostHttp http = new CostHttp(cost, clock);
     gateway.mount("/usage", http.usageHandler());
-    gateway.mount("/cost/stream", http.streamHandler());
+    gateway.mountStream("/cost/stream", http.streamHandler());
     String log = settings.cost().usageLogPath();
     this.tailer = log.isBlank() ? Optional.empty() : Optional.of(new UsageLogTailer(Path.of(log), cost, db, clock));
     Spend spend = new Spend() {
@@ -163,9 +163,7 @@ final class App implements AutoCloseable {
     spot.start(VM_POLL);
     cost.start();
     tailer.ifPresent(t -> tailing = tasks.every(CostEngine.TICK, t::poll));
-    if (settings.gateway().enabled()) {
-      gateway.start();
-    }
+    gateway.start(); // the loopback server runs even with routing off (gateway.enabled=false)
     engine.start(memory);
   }
 

@@ -181,8 +181,8 @@ public final class Main {
     }, "headroom-shutdown"));
     try (App app = newApp(settings, paths)) {
       app.start();
-      System.err.println("Headroom running headless; gateway on " + (settings.gateway().enabled()
-          ? app.gateway.address() : "(disabled)") + "; Ctrl-C to stop.");
+      System.err.println("Headroom running headless; gateway on " + app.gateway.address()
+          + (settings.gateway().enabled() ? "" : " (routing off)") + "; Ctrl-C to stop.");
       stop.await();
     } finally {
       closed.countDown();

@@ -9,6 +9,7 @@ import java.util.List;
  * @param maxRequestBytes requests with larger bodies are refused with 413
  * @param upstreamTimeoutSeconds timeout of one forwarded request
  * @param healthCheckSeconds interval of the VM backend health check
+ * @param cloudHealthPath path of the cloud backend's health endpoint: a GET answered 2xx means healthy
  */
 public record GatewaySettings(
     boolean enabled,
@@ -16,7 +17,14 @@ public record GatewaySettings(
     long maxRequestBytes,
     int upstreamTimeoutSeconds,
     int healthCheckSeconds,
-    List<RouteRule> routes) {
+    List<RouteRule> routes,
+    String cloudHealthPath) {
+
+  /** Settings with the default cloud health path {@code /health}. */
+  public GatewaySettings(boolean enabled, int port, long maxRequestBytes, int upstreamTimeoutSeconds,
+      int healthCheckSeconds, List<RouteRule> routes) {
+    this(enabled, port, maxRequestBytes, upstreamTimeoutSeconds, healthCheckSeconds, routes, "/health");
+  }
 
   /**
    * One routing rule.

@@ -59,6 +59,8 @@ final class SettingsValidator {
     require(gw.maxRequestBytes() > 0, "gateway.maxRequestBytes", "must be positive");
     require(gw.upstreamTimeoutSeconds() >= 1, "gateway.upstreamTimeoutSeconds", "must be at least 1");
     require(gw.healthCheckSeconds() >= 1, "gateway.healthCheckSeconds", "must be at least 1");
+    require(gw.cloudHealthPath() != null && gw.cloudHealthPath().startsWith("/"), "gateway.cloudHealthPath",
+        "must be a path starting with '/'");
     List<GatewaySettings.RouteRule> routes = gw.routes() == null ? List.of() : gw.routes();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < routes.size(); i++) {

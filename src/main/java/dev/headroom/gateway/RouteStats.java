@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * One route's counters, as of a moment.
  *
- * @param target where the route would send a request now ("local", "cloud" or "none")
+ * @param target where the route would send a request now
  */
 public record RouteStats(
     String name,
@@ -14,7 +14,7 @@ public record RouteStats(
     Policy policy,
     String kind,
     String localUrl,
-    String target,
+    Target target,
     long requests,
     long errors,
     long local,

@@ -32,7 +32,7 @@ public final class RoutesView {
         Tables.<RouteStats>column("Route", 90, RouteStats::name),
         Tables.<RouteStats>column("Prefix", 100, RouteStats::pathPrefix),
         Tables.<RouteStats>code("Policy", 170, s -> s.policy().name()),
-        Tables.<RouteStats>code("Sends to now", 95, RouteStats::target),
+        Tables.<RouteStats>code("Sends to now", 95, s -> s.target().label()),
         Tables.<RouteStats>number("Requests", 75, s -> f.count(s.requests())),
         Tables.<RouteStats>number("Errors", 60, s -> f.count(s.errors())),
         Tables.<RouteStats>number("To the VM", 80, s -> s.requests() == 0 ? "—"

@@ -30,7 +30,7 @@ class RoutesViewModelTest {
         vm.refresh();
         assertThat(vm.rows()).singleElement().satisfies(r -> {
           assertThat(r.requests()).isZero();
-          assertThat(r.target()).isEqualTo("none");
+          assertThat(r.target()).isEqualTo(dev.headroom.gateway.Target.NONE);
         });
         HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(gw.address() + "/work/x")).build(),
             HttpResponse.BodyHandlers.discarding());
