@@ -12,6 +12,7 @@ import dev.headroom.memory.MemorySource;
 import dev.headroom.memory.ProcMemorySource;
 import dev.headroom.spot.SpotCommands;
 import dev.headroom.memory.Pressure;
+import dev.headroom.ui.Appearance;
 import dev.headroom.ui.DashboardPages;
 import dev.headroom.ui.DesktopUi;
 import java.io.PrintStream;
@@ -158,9 +159,10 @@ public final class Main {
       app.onBudgetAlert((period, percent, budget) -> ui.get().notify("Budget " + percent + " %",
           "The " + period + " budget is at " + budget.percent() + " % ($" + budget.spent() + " of $" + budget.limit()
               + ")", percent >= 90));
+      Appearance look = new Appearance(settings.ui().theme(), Appearance.detectOs());
       ui.set(new DesktopUi(app.memory, app.tasks, app.clock, () -> DashboardPages.create(app.spot, settings.gcp(),
           settings.gateway().enabled() ? Optional.of(app.gateway) : Optional.empty(), app.decisions,
-          app.cost, app.tasks, app.clock), actions, openDashboard));
+          app.cost, app.tasks, app.clock, look), actions, openDashboard));
       ui.get().run();
     }
     return 0;

@@ -10,4 +10,5 @@ public record Settings(
     AutoCreateSettings autoCreate,
     GatewaySettings gateway,
     CostSettings cost,
-    StorageSettings storage) {}
+    StorageSettings storage,
+    UiSettings ui) {}

@@ -16,7 +16,8 @@ final class SettingsValidator {
   private SettingsValidator() {}
 
   static void validate(Settings s) {
-    for (var section : new Object[] {s.memory(), s.gcp(), s.autoCreate(), s.gateway(), s.cost(), s.storage()}) {
+    for (var section : new Object[] {s.memory(), s.gcp(), s.autoCreate(), s.gateway(), s.cost(), s.storage(),
+        s.ui()}) {
       if (section == null) {
         throw new AppException("Invalid settings: a section is null");
       }
@@ -79,6 +80,12 @@ final class SettingsValidator {
         "cost.dailyBudgetUsd", "must be zero or more");
     require(c.monthlyBudgetUsd() != null && c.monthlyBudgetUsd().compareTo(BigDecimal.ZERO) >= 0,
         "cost.monthlyBudgetUsd", "must be zero or more");
+    ui(s.ui());
+  }
+
+  private static void ui(UiSettings u) {
+    require(u.theme() != null && Set.of("system", "light", "dark").contains(u.theme()), "ui.theme",
+        "must be system, light or dark, got '" + u.theme() + "'");
   }
 
   private static void endpoint(String value, String field) {

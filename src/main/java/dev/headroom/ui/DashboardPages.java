@@ -31,7 +31,8 @@ public final class DashboardPages {
    * @param hourlyPrice $/h of a machine type, when known
    */
   public static List<Page> create(SpotVmService spot, GcpSettings gcp, Optional<Gateway> gateway,
-      DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock) {
+      DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock, Appearance appearance) {
+    appearance.apply(); // before the window's scene is built: the theme is JavaFX's user-agent stylesheet
     Function<String, Optional<BigDecimal>> hourlyPrice = cost::hourlyPrice;
     List<Page> pages = new ArrayList<>();
     SpotViewModel spotVm = new SpotViewModel(spot, hourlyPrice, tasks, Platform::runLater, clock);

@@ -14,6 +14,9 @@ import javafx.stage.Stage;
  * open) and tells {@code onShowing} so sampling can slow down.
  */
 public final class DashboardWindow {
+  /** The smallest window every tab is laid out for. */
+  public static final double MIN_WIDTH = 800;
+  public static final double MIN_HEIGHT = 500;
   private final Supplier<List<Page>> pages;
   private final Consumer<Boolean> onShowing;
   private final List<Page> open = new ArrayList<>();
@@ -49,9 +52,13 @@ public final class DashboardWindow {
         }
       });
       openTab(tabs.getSelectionModel().getSelectedItem());
-      Scene scene = new Scene(tabs, 1180, 720);
-      scene.getStylesheets().add(DashboardWindow.class.getResource("/ui/headroom.css").toExternalForm());
+      double[] size = initialSize(System.getProperty("headroom.windowSize", ""));
+      Scene scene = new Scene(tabs, size[0], size[1]);
+      Appearance.style(scene);
       stage.setScene(scene);
+      // Every view is laid out to work down to this size (wrapping, ellipsis with tooltips, scrolling).
+      stage.setMinWidth(MIN_WIDTH);
+      stage.setMinHeight(MIN_HEIGHT);
       stage.setOnHidden(e -> {
         release();
         tabs = null;
@@ -60,6 +67,22 @@ public final class DashboardWindow {
     }
     stage.show();
     stage.toFront();
+  }
+
+  /** "WxH" (the {@code headroom.windowSize} property, used for screenshots), else 1180x720; never below the minimum. */
+  static double[] initialSize(String spec) {
+    double w = 1180;
+    double h = 720;
+    String[] parts = spec.toLowerCase(java.util.Locale.ROOT).split("x");
+    if (parts.length == 2) {
+      try {
+        w = Double.parseDouble(parts[0].trim());
+        h = Double.parseDouble(parts[1].trim());
+      } catch (NumberFormatException e) {
+        // keep the default size
+      }
+    }
+    return new double[] {Math.max(MIN_WIDTH, w), Math.max(MIN_HEIGHT, h)};
   }
 
   /** Shows the window on the tab titled {@code title} (case-insensitive), when there is one. FX thread. */

@@ -58,6 +58,9 @@ public final class Tables {
   /** Columns share the table's width (the last one takes what is left), so a table grows with the window. */
   public static void fill(TableView<?> table) {
     table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+    if (!table.getStyleClass().contains("dense")) {
+      table.getStyleClass().add("dense"); // AtlantaFX's compact rows
+    }
   }
 
   // The header is a Label so the full title shows in a tooltip when the column is narrow.
@@ -66,6 +69,11 @@ public final class Tables {
     l.setTooltip(new Tooltip(name));
     l.setMinWidth(0);
     c.setGraphic(l);
+    // Never narrower than its title: a table too narrow for its columns scrolls instead of showing "C…".
+    javafx.scene.text.Text measure = new javafx.scene.text.Text(name);
+    measure.setFont(javafx.scene.text.Font.font(javafx.scene.text.Font.getDefault().getFamily(),
+        javafx.scene.text.FontWeight.BOLD, 13));
+    c.setMinWidth(Math.ceil(measure.getLayoutBounds().getWidth()) + 34);
   }
 
   private static final class TooltipCell<T> extends TableCell<T, String> {

@@ -71,17 +71,16 @@ public final class CostView {
     Format f = Format.DEFAULT;
     TableView<CostSnapshot.ModelCost> models = new TableView<>(vm.models());
     models.setId("cost-models");
-    models.setPlaceholder(new Label("No LLM calls today. Route tools through the gateway or POST /usage."));
+    models.setPlaceholder(wrapped("No LLM calls today. Route tools through the gateway or POST /usage."));
     models.getColumns().setAll(List.of(
-        Tables.column("Model", 150, m -> m.model()),
+        Tables.column("Model", 150, m -> m.model() + " · " + m.provider()),
         Tables.number("Cost today", 90, m -> m.unpriced() == m.calls() ? "unpriced"
             : CostViewModel.usd(m.cost()) + (m.unpriced() > 0 ? " + " + f.count(m.unpriced()) + " unpriced" : "")),
         Tables.number("Calls", 55, m -> f.count(m.calls())),
-        Tables.number("Input tokens", 95, m -> f.count(m.inputTokens())),
-        Tables.number("Cached", 75, m -> f.count(m.cachedTokens())),
-        Tables.number("Output tokens", 95, m -> f.count(m.outputTokens())),
-        Tables.number("Reasoning", 75, m -> f.count(m.reasoningTokens())),
-        Tables.column("Provider", 75, CostSnapshot.ModelCost::provider)));
+        Tables.number("Tokens in", 120, m -> f.count(m.inputTokens())
+            + (m.cachedTokens() > 0 ? " (" + f.count(m.cachedTokens()) + " cached)" : "")),
+        Tables.number("Tokens out", 120, m -> f.count(m.outputTokens())
+            + (m.reasoningTokens() > 0 ? " (" + f.count(m.reasoningTokens()) + " reasoning)" : ""))));
     Tables.fill(models);
     models.setRowFactory(t -> new TableRow<>() {
       @Override
@@ -92,13 +91,12 @@ public final class CostView {
     });
     TableView<CostSnapshot.VmCost> vmTable = new TableView<>(vm.vms());
     vmTable.setId("cost-vms");
-    vmTable.setPlaceholder(new Label("No Spot VM has run this month."));
+    vmTable.setPlaceholder(wrapped("No Spot VM has run this month."));
     vmTable.getColumns().setAll(List.of(
-        Tables.column("VM", 150, CostSnapshot.VmCost::name),
-        Tables.number("Cost (estimate)", 100, v -> CostViewModel.usd(v.costSoFar())),
-        Tables.number("$/h", 70, v -> v.priced() ? f.money(v.perHour()) : "unknown"),
-        Tables.column("Type", 100, CostSnapshot.VmCost::machineType),
-        Tables.column("State", 70, v -> v.running() ? "Running" : "Ended")));
+        Tables.column("VM", 150, v -> v.name() + " · " + v.machineType()),
+        Tables.number("Cost (est.)", 80, v -> CostViewModel.usd(v.costSoFar())),
+        Tables.number("$/h", 65, v -> v.priced() ? f.money(v.perHour()) : "unknown"),
+        Tables.column("State", 65, v -> v.running() ? "Running" : "Ended")));
     Tables.fill(vmTable);
     Label modelsTitle = new Label("LLM models today");
     modelsTitle.getStyleClass().add("section-title");
@@ -139,6 +137,13 @@ public final class CostView {
   }
 
   private static final PseudoClass UNPRICED = PseudoClass.getPseudoClass("unpriced");
+
+  private static Label wrapped(String text) {
+    Label l = new Label(text);
+    l.setWrapText(true);
+    l.setPadding(new Insets(8));
+    return l;
+  }
 
   private static Label caption(String text) {
     Label l = new Label(text);

@@ -16,7 +16,7 @@ import java.util.List;
 public final class MemoryChartData {
   private final DoubleDataSet used = new DoubleDataSet("Used RAM %", 4096);
   private final DoubleDataSet swap = new DoubleDataSet("Swap %", 4096);
-  private final DoubleDataSet threshold = new DoubleDataSet("Auto-create threshold", 2);
+  private final DoubleDataSet threshold = new DoubleDataSet("High-pressure threshold", 2);
   private final DoubleDataSet projection = new DoubleDataSet("60 s projection", 2);
   private final MemoryHistory history;
   private final Clock clock;
@@ -25,6 +25,9 @@ public final class MemoryChartData {
   private volatile Instant oldest;
 
   public MemoryChartData(MemoryHistory history, double thresholdPercent, Clock clock) {
+    // A reference line, not a reading: neutral and dashed (auto-create may well be off).
+    threshold.getStyleClasses().add("threshold-line");
+    projection.getStyleClasses().add("projection-line");
     this.history = history;
     this.thresholdPercent = thresholdPercent;
     this.clock = clock;

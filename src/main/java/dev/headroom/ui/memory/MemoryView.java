@@ -5,7 +5,6 @@ import dev.headroom.memory.ProcessMemory;
 import dev.headroom.ui.Charts;
 import dev.headroom.ui.Format;
 import dev.headroom.ui.Labels;
-import dev.headroom.ui.Tables;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.FlowPane;
 import io.fair_acc.chartfx.XYChart;
@@ -101,7 +100,8 @@ public final class MemoryView {
     table.setId("top-processes");
     table.setPrefWidth(300);
     table.setMinWidth(220);
-    Tables.fill(table);
+    table.getStyleClass().add("dense");
+    table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_ALL_COLUMNS);
     table.setPlaceholder(new Label("Loading processes…"));
     TableColumn<ProcessMemory, String> name = new TableColumn<>("Process");
     name.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().name() + " (" + c.getValue().pid() + ")"));

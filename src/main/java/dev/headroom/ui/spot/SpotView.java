@@ -140,6 +140,7 @@ public final class SpotView {
     ListView<VmEvent> events = new ListView<>(vm.timeline());
     events.setId("spot-events");
     events.setPrefHeight(170);
+    events.setMinHeight(90);
     events.setPlaceholder(new Label("Select a VM to see its timeline."));
     events.setCellFactory(l -> new ListCell<>() {
       @Override
