@@ -1,14 +1,15 @@
 package dev.headroom.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.headroom.config.GatewaySettings;
 import dev.headroom.core.Tasks;
 import dev.headroom.cost.UsageSink;
-import java.io.IOException;
-import java.io.InputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * gw.start();   // http://127.0.0.1:8010
  * }</pre>
  */
-public final class Gateway implements AutoCloseable {
+public final class Gateway implements AutoCloseable, LoopbackServer.Fallback {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
   private final GatewaySettings settings;
@@ -45,6 +46,7 @@ public final class Gateway implements AutoCloseable {
   private final BooleanSupplier pressured;
   private final Clock clock;
   private final Tasks tasks;
+  private final UpstreamPool pool;
   private final Proxy proxy;
   private final LoopbackServer server;
   private final AtomicLong cloudInFlight = new AtomicLong();
@@ -59,12 +61,13 @@ public final class Gateway implements AutoCloseable {
     this.tasks = tasks;
     this.table = new RoutingTable(settings.enabled() ? settings.routes() : List.of());
     this.cloud = new CloudHealth(cloudTarget, settings.cloudHealthPath(), tasks);
-    this.proxy = new Proxy(settings, usage, clock);
     this.server = new LoopbackServer(settings.port());
+    this.pool = new UpstreamPool(r -> server.endpointPool().execute(r));
+    this.proxy = new Proxy(settings, usage, clock, pool, r -> server.endpointPool().execute(r));
     AdminEndpoints admin = new AdminEndpoints(this);
     server.mount("/health", admin.health());
     server.mount("/routes", admin.routes());
-    server.fallback(this::route);
+    server.fallback(this);
   }
 
   /** The server the gateway runs on, for mounting more endpoints (before {@link #start()}). */
@@ -110,7 +113,7 @@ public final class Gateway implements AutoCloseable {
       healthCheck.cancel();
       healthCheck = null;
     }
-    server.close();
+    server.close(); // stopping the event loops closes the pooled backend connections too
   }
 
   /** Counters of every route, longest prefix first. */
@@ -143,84 +146,91 @@ public final class Gateway implements AutoCloseable {
     cloud.check();
   }
 
-  private void route(HttpExchange ex) throws IOException {
-    try (ex) {
-      String path = ex.getRequestURI().getRawPath();
-      Optional<Route> match = table.match(path);
-      if (match.isEmpty()) {
-        HttpJson.error(ex, 404, settings.enabled() ? "No route for " + LoopbackGuard.printable(path)
-            : "Routing is off (gateway.enabled is false)", Map.of("routes", String.join(", ", table.prefixes())));
-        return;
-      }
-      Route route = match.get();
-      route.requests.incrementAndGet();
-      route.last = clock.instant();
-      byte[] body = proxy.readBody(ex, route);
-      if (body != null) {
-        forward(ex, route, path, body);
-      }
-    }
+  @Override
+  public long maxBody() {
+    return settings.maxRequestBytes();
   }
 
-  private void forward(HttpExchange ex, Route route, String path, byte[] body) throws IOException {
+  @Override
+  public String tooLarge(String path) {
+    table.match(path).ifPresent(r -> r.errors.incrementAndGet());
+    return "Request body larger than gateway.maxRequestBytes (" + settings.maxRequestBytes() + " bytes)";
+  }
+
+  @Override
+  public void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+    String path = LoopbackServer.path(req.uri());
+    Optional<Route> match = table.match(path);
+    if (match.isEmpty()) {
+      LoopbackServer.respond(ctx, 404, settings.enabled() ? "No route for " + LoopbackGuard.printable(path)
+          : "Routing is off (gateway.enabled is false)", Map.of("routes", String.join(", ", table.prefixes())));
+      return;
+    }
+    Route route = match.get();
+    route.requests.incrementAndGet();
+    route.last = clock.instant();
     // Read the cloud target once: the health check may change it while this request is routed.
     Optional<URI> cloudNow = healthyCloud();
     Target target = RoutingTable.choose(route.policy, cloudNow.isPresent(), pressured.getAsBoolean());
     if (target == Target.NONE) {
       route.errors.incrementAndGet();
-      HttpJson.error(ex, 503, "Route '" + route.name() + "' is CLOUD_ONLY and no Spot VM is running",
+      LoopbackServer.respond(ctx, 503, "Route '" + route.name() + "' is CLOUD_ONLY and no Spot VM is running",
           Map.of("route", route.name()));
       return;
     }
+    ByteBuf body = req.content().retain();
     if (route.metered && !route.anthropic) {
-      body = UsageParsers.withStreamUsage(body).orElse(body);
+      Optional<byte[]> withUsage = UsageParsers.withStreamUsage(ByteBufUtil.getBytes(body));
+      if (withUsage.isPresent()) {
+        body.release();
+        body = Unpooled.wrappedBuffer(withUsage.get());
+      }
     }
-    String rest = route.rest(path);
-    URI base = target == Target.CLOUD ? cloudNow.get() : route.local;
-    HttpResponse<InputStream> resp;
-    try {
-      resp = proxy.send(ex, route, base, rest, body);
-    } catch (Proxy.NotConnected e) {
-      if (target == Target.CLOUD) {
-        cloud.markDown(base);
-      }
-      if (target != Target.CLOUD || route.policy == Policy.CLOUD_ONLY) {
-        proxy.failed(ex, route, base, e);
-        return;
-      }
-      // The VM went away: nothing was sent, so serve this request locally.
-      LOG.warn("Cloud backend {} unreachable; route '{}' falls back to local", base, route.name());
-      target = Target.LOCAL;
-      base = route.local;
-      try {
-        resp = proxy.send(ex, route, base, rest, body);
-      } catch (IOException e2) {
-        proxy.failed(ex, route, base, e2);
-        return;
-      } catch (InterruptedException e2) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    } catch (IOException e) {
-      proxy.failed(ex, route, base, e);
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
+    int q = req.uri().indexOf('?');
+    String pathAndQuery = route.rest(path) + (q < 0 ? "" : req.uri().substring(q));
+    Proxy.Request forward = new Proxy.Request(ctx.channel(), route, req, pathAndQuery, body);
+    send(forward, target, target == Target.CLOUD ? cloudNow.get() : route.local);
+  }
+
+  private void send(Proxy.Request req, Target target, URI base) {
+    Route route = req.route;
     boolean toCloud = target == Target.CLOUD;
-    (toCloud ? route.toCloud : route.toLocal).incrementAndGet();
-    if (toCloud) {
-      cloudInFlight.incrementAndGet();
-      lastCloudTraffic = clock.instant();
-    }
-    try {
-      proxy.relay(ex, route, resp, body);
-    } finally {
-      if (toCloud) {
-        lastCloudTraffic = clock.instant();
-        cloudInFlight.decrementAndGet();
+    proxy.forward(req, base, new Proxy.Outcome() {
+      private boolean started;
+
+      @Override
+      public void notConnected(Throwable cause) {
+        if (toCloud) {
+          cloud.markDown(base);
+        }
+        if (toCloud && route.policy != Policy.CLOUD_ONLY) {
+          // The VM went away: nothing was sent, so serve this request locally.
+          LOG.warn("Cloud backend {} unreachable; route '{}' falls back to local", base, route.name());
+          send(req, Target.LOCAL, route.local);
+          return;
+        }
+        proxy.failed(req, base, cause);
+        req.release();
       }
-    }
+
+      @Override
+      public void started() {
+        started = true;
+        (toCloud ? route.toCloud : route.toLocal).incrementAndGet();
+        if (toCloud) {
+          cloudInFlight.incrementAndGet();
+          lastCloudTraffic = clock.instant();
+        }
+      }
+
+      @Override
+      public void ended() {
+        if (started && toCloud) {
+          lastCloudTraffic = clock.instant();
+          cloudInFlight.decrementAndGet();
+        }
+        req.release();
+      }
+    });
   }
 }

@@ -1,17 +1,49 @@
 package dev.headroom.gateway;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 import dev.headroom.core.AppException;
-import java.io.IOException;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -25,11 +57,13 @@ import org.slf4j.LoggerFactory;
  * naming the bound port (DNS rebinding is refused with 421, see {@link LoopbackGuard}). Mounted endpoints are
  * Headroom's own (usage intake, the cost stream, admin and control endpoints): matched by exact path, and refused to
  * web pages (non-loopback Origin: 403; a POST whose Content-Type is not application/json: 415). Everything else goes
- * to the fallback handler (the routing gateway), which forwards bodies and headers unchanged.
+ * to the fallback (the routing gateway), which forwards bodies and headers unchanged.
  *
- * <p>Threads: request handling runs on a pool that grows with demand, so a client that sends half a request holds
- * only its own thread and others are still answered; stream endpoints (server-sent events, held open for hours) run
- * on their own pool, at most {@link #STREAM_CLIENTS} at a time per endpoint (503 beyond).
+ * <p>Threads: connections are read and written without blocking by a few event-loop threads (Netty), so a client
+ * that sends half a request, or reads slowly, holds no thread at all; a handler sees a request only once it has fully
+ * arrived. Mounted handlers (the JDK's {@link HttpHandler} API) run on a small endpoint pool; stream endpoints
+ * (server-sent events, held open for hours) on their own pool, at most {@link #STREAM_CLIENTS} at a time per endpoint
+ * (503 beyond).
  *
  * <pre>{@code
  * LoopbackServer server = new LoopbackServer(8010);
@@ -42,29 +76,51 @@ public final class LoopbackServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LoopbackServer.class);
   /** Open clients allowed per stream endpoint. */
   public static final int STREAM_CLIENTS = 16;
-  private static final int MAX_REQUEST_THREADS = 512;
+  /** Largest body one of Headroom's own endpoints is given (they take JSON; POST /usage itself caps at 1 MiB). */
+  static final int MAX_ENDPOINT_BODY = 2 << 20;
+  private static final int ENDPOINT_THREADS = 8;
+  private static final int ENDPOINT_QUEUE = 1024;
+  private static final AttributeKey<Runnable> ON_WRITABLE = AttributeKey.valueOf("headroom.onWritable");
 
-  static {
-    // The JDK server writes headers and body separately; without TCP_NODELAY the second write waits for the
-    // client's delayed ACK: 40 ms a request (measured). Read once when the server classes load.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+  /** What serves the requests no mount matches: called on the connection's event loop with the whole request. */
+  interface Fallback {
+    /** Largest request body accepted. */
+    long maxBody();
+
+    /** The 413 message for a body over {@link #maxBody()} at {@code path} (and counts it). */
+    String tooLarge(String path);
+
+    /**
+     * Answers {@code req} (released by the caller after this returns: retain what is kept) with exactly one response
+     * that ends in a {@link LastHttpContent}; may finish later, from the channel's event loop.
+     */
+    void handle(ChannelHandlerContext ctx, FullHttpRequest req);
   }
 
   private record Mount(HttpHandler handler, Optional<Semaphore> streamSlots) {}
 
   private final int configuredPort;
   private final Map<String, Mount> mounts = new LinkedHashMap<>();
-  private HttpHandler fallback = ex -> {
-    try (ex) {
-      HttpJson.error(ex, 404, "Nothing is served at " + LoopbackGuard.printable(ex.getRequestURI().getRawPath()),
-          Map.of());
+  private Fallback fallback = new Fallback() {
+    @Override
+    public long maxBody() {
+      return 0;
+    }
+
+    @Override
+    public String tooLarge(String path) {
+      return "Nothing is served at " + LoopbackGuard.printable(path);
+    }
+
+    @Override
+    public void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
+      respond(ctx, 404, "Nothing is served at " + LoopbackGuard.printable(path(req.uri())), Map.of());
     }
   };
-  private HttpServer server;
-  private ExecutorService requests;
+  private EventLoopGroup loops;
+  private ExecutorService endpoints;
   private ExecutorService streams;
+  private Channel listener;
   private volatile int boundPort = -1;
 
   /** @param port the TCP port on 127.0.0.1 (0 picks a free one) */
@@ -86,15 +142,15 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   /** Serves every request no mount matches (the routing gateway); Host-checked only, not Origin/Content-Type. */
-  synchronized void fallback(HttpHandler handler) {
-    if (server != null) {
+  synchronized void fallback(Fallback handler) {
+    if (listener != null) {
       throw new IllegalStateException("set the fallback before start");
     }
     this.fallback = handler;
   }
 
   private void add(String path, Mount mount) {
-    if (server != null) {
+    if (listener != null) {
       throw new IllegalStateException("mount before start");
     }
     if (!path.startsWith("/")) {
@@ -105,31 +161,49 @@ public final class LoopbackServer implements AutoCloseable {
 
   /** Binds 127.0.0.1 on the port and starts serving. */
   public synchronized void start() {
-    if (server != null) {
+    if (listener != null) {
       return;
     }
+    AtomicInteger n = new AtomicInteger();
+    loops = new MultiThreadIoEventLoopGroup(Math.min(4, Runtime.getRuntime().availableProcessors()), r -> {
+      Thread t = new Thread(r, "loopback-io-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }, NioIoHandler.newFactory());
+    endpoints = new ThreadPoolExecutor(ENDPOINT_THREADS, ENDPOINT_THREADS, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(ENDPOINT_QUEUE), daemon("loopback-endpoint-"));
+    ((ThreadPoolExecutor) endpoints).allowCoreThreadTimeOut(true);
+    streams = new ThreadPoolExecutor(0, STREAM_CLIENTS * Math.max(1, mounts.size()), 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), daemon("loopback-stream-"));
+    int aggregate = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MAX_ENDPOINT_BODY, fallback.maxBody()));
+    ServerBootstrap b = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024), new HttpServerKeepAliveHandler(),
+                new Guard(), new Aggregator(aggregate), new Dispatch());
+          }
+        });
     try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), configuredPort), 1024);
-    } catch (IOException e) {
+      listener = b.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), configuredPort)).sync().channel();
+    } catch (Exception e) {
+      shutdown();
       throw new AppException("The gateway cannot listen on 127.0.0.1:" + configuredPort + " (" + e.getMessage()
           + "); set gateway.port to a free port, or 0 for any.", e);
     }
-    boundPort = server.getAddress().getPort();
-    requests = pool("loopback-", MAX_REQUEST_THREADS);
-    streams = pool("loopback-stream-", STREAM_CLIENTS * Math.max(1, mounts.size()));
-    server.setExecutor(requests);
-    server.createContext("/", this::dispatch);
-    server.start();
+    boundPort = ((InetSocketAddress) listener.localAddress()).getPort();
     LOG.info("Loopback server listening on {}", address());
   }
 
-  private static ExecutorService pool(String name, int max) {
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
     AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(0, max, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+    return r -> {
       Thread t = new Thread(r, name + n.incrementAndGet());
       t.setDaemon(true);
       return t;
-    });
+    };
   }
 
   /** The bound port (the actual one when configured as 0). */
@@ -144,65 +218,258 @@ public final class LoopbackServer implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port());
   }
 
-  private void dispatch(HttpExchange ex) throws IOException {
-    Optional<LoopbackGuard.Rejection> bad = LoopbackGuard.host(ex.getRequestHeaders().getFirst("Host"), boundPort);
-    Mount mount = bad.isPresent() ? null : mounts.get(ex.getRequestURI().getRawPath());
-    if (mount != null) {
-      bad = LoopbackGuard.ownEndpoint(ex.getRequestMethod(), ex.getRequestHeaders().getFirst("Origin"),
-          ex.getRequestHeaders().getFirst("Content-Type"));
-    }
-    if (bad.isPresent()) {
-      try (ex) {
-        LOG.debug("Refused {} {}: {}", ex.getRequestMethod(), LoopbackGuard.printable(ex.getRequestURI().toString()),
-            bad.get().message());
-        HttpJson.error(ex, bad.get().status(), bad.get().message(), Map.of());
-      }
-      return;
-    }
-    if (mount == null) {
-      fallback.handle(ex);
-    } else if (mount.streamSlots().isEmpty()) {
-      mount.handler().handle(ex);
-    } else {
-      stream(ex, mount);
-    }
-  }
-
-  private void stream(HttpExchange ex, Mount mount) throws IOException {
-    Semaphore slots = mount.streamSlots().get();
-    if (!slots.tryAcquire()) {
-      try (ex) {
-        HttpJson.error(ex, 503, "Too many stream clients (at most " + STREAM_CLIENTS + "); try again later",
-            Map.of());
-      }
-      return;
-    }
-    try {
-      streams.execute(() -> {
-        try {
-          mount.handler().handle(ex);
-        } catch (IOException | RuntimeException e) {
-          LOG.debug("Stream {} ended: {}", ex.getRequestURI().getRawPath(), e.toString());
-        } finally {
-          slots.release();
-          ex.close();
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      slots.release();
-      try (ex) {
-        HttpJson.error(ex, 503, "The server is stopping", Map.of());
-      }
-    }
+  /** The executor mounted handlers run on; the gateway also uses it for work that must not block an event loop. */
+  ExecutorService endpointPool() {
+    return endpoints;
   }
 
   @Override
   public synchronized void close() {
-    if (server != null) {
-      server.stop(0);
-      requests.shutdownNow();
+    if (listener != null) {
+      listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+      listener = null;
+      shutdown();
+    }
+  }
+
+  private void shutdown() {
+    if (loops != null) {
+      loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+    if (endpoints != null) {
+      endpoints.shutdownNow();
+    }
+    if (streams != null) {
       streams.shutdownNow();
-      server = null;
+    }
+  }
+
+  static String path(String uri) {
+    int q = uri.indexOf('?');
+    String p = q < 0 ? uri : uri.substring(0, q);
+    int h = p.indexOf('#');
+    return h < 0 ? p : p.substring(0, h);
+  }
+
+  /** Writes a JSON error (or any small JSON) as the whole response. */
+  static void respond(ChannelHandlerContext ctx, int status, String message, Map<String, String> extra) {
+    respond(ctx.channel(), status, message, extra);
+  }
+
+  /** Writes a JSON error as the whole response, from the pipeline's tail. */
+  static void respond(Channel ch, int status, String message, Map<String, String> extra) {
+    byte[] body = HttpJson.errorBody(status, message, extra);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+        Unpooled.wrappedBuffer(body));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    HttpUtil.setContentLength(r, body.length);
+    ch.writeAndFlush(r); // from the tail, so Dispatch sees the end of the answer
+  }
+
+  /** Sets what runs when the channel becomes writable again (the proxy resumes reading its upstream). */
+  static void onWritable(Channel ch, Runnable r) {
+    ch.attr(ON_WRITABLE).set(r);
+  }
+
+  /**
+   * Checks each request's headers as soon as they arrive, before any body is read: a refused request is answered
+   * and the connection closed; its body is discarded unread.
+   */
+  private final class Guard extends ChannelInboundHandlerAdapter {
+    private boolean discarding;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest req) {
+        discarding = false;
+        Optional<LoopbackGuard.Rejection> bad = check(req);
+        if (bad.isPresent()) {
+          discarding = true;
+          LOG.debug("Refused {} {}: {}", req.method(), LoopbackGuard.printable(req.uri()), bad.get().message());
+          refuse(ctx, bad.get().status(), bad.get().message());
+          ReferenceCountUtil.release(msg);
+          return;
+        }
+      } else if (discarding && msg instanceof HttpContent) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    private Optional<LoopbackGuard.Rejection> check(HttpRequest req) {
+      if (req.decoderResult().isFailure()) {
+        return Optional.of(new LoopbackGuard.Rejection(400, "Malformed request"));
+      }
+      Optional<LoopbackGuard.Rejection> bad = LoopbackGuard.host(req.headers().get(HttpHeaderNames.HOST), boundPort);
+      if (bad.isPresent()) {
+        return bad;
+      }
+      String path = path(req.uri());
+      long declared = HttpUtil.getContentLength(req, -1L);
+      if (mounts.containsKey(path)) {
+        bad = LoopbackGuard.ownEndpoint(req.method().name(), req.headers().get(HttpHeaderNames.ORIGIN),
+            req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+        if (bad.isEmpty() && declared > MAX_ENDPOINT_BODY) {
+          bad = Optional.of(new LoopbackGuard.Rejection(413, "Request body larger than " + MAX_ENDPOINT_BODY
+              + " bytes"));
+        }
+        return bad;
+      }
+      if (declared > fallback.maxBody()) {
+        return Optional.of(new LoopbackGuard.Rejection(413, fallback.tooLarge(path)));
+      }
+      return Optional.empty();
+    }
+
+    private void refuse(ChannelHandlerContext ctx, int status, String message) {
+      byte[] body = HttpJson.errorBody(status, message, Map.of());
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+          Unpooled.wrappedBuffer(body));
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      HttpUtil.setContentLength(r, body.length);
+      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** Aggregates bodies; a chunked body over the limit gets a JSON 413 and the connection is closed. */
+  private static final class Aggregator extends HttpObjectAggregator {
+    Aggregator(int max) {
+      super(max, true);
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      byte[] body = HttpJson.errorBody(413, "Request body larger than " + maxContentLength() + " bytes", Map.of());
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          Unpooled.wrappedBuffer(body));
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      HttpUtil.setContentLength(r, body.length);
+      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /**
+   * Dispatches whole requests one at a time per connection (a pipelined request waits for the previous answer's
+   * last byte): mounts to their pools, the rest to the fallback on the event loop.
+   */
+  private final class Dispatch extends ChannelDuplexHandler {
+    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
+    private boolean busy;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!(msg instanceof FullHttpRequest req)) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (busy) {
+        waiting.add(req);
+        return;
+      }
+      serve(ctx, req);
+    }
+
+    private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
+      busy = true;
+      String path = path(req.uri());
+      Mount mount = mounts.get(path);
+      if (mount == null) {
+        try {
+          if (req.content().readableBytes() > fallback.maxBody()) {
+            respond(ctx, 413, fallback.tooLarge(path), Map.of());
+          } else {
+            fallback.handle(ctx, req);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("Request {} failed: {}", LoopbackGuard.printable(path), e.toString());
+          respond(ctx, 500, "Internal error: " + e.getClass().getSimpleName(), Map.of());
+        } finally {
+          req.release();
+        }
+        return;
+      }
+      NettyExchange ex;
+      try {
+        ex = new NettyExchange(ctx.channel(), req);
+      } finally {
+        req.release();
+      }
+      if (mount.streamSlots().isEmpty()) {
+        run(ctx, endpoints, mount.handler(), ex, null);
+      } else if (mount.streamSlots().get().tryAcquire()) {
+        run(ctx, streams, mount.handler(), ex, mount.streamSlots().get());
+      } else {
+        respond(ctx, 503, "Too many stream clients (at most " + STREAM_CLIENTS + "); try again later", Map.of());
+      }
+    }
+
+    private void run(ChannelHandlerContext ctx, ExecutorService pool, HttpHandler handler, NettyExchange ex,
+        Semaphore slot) {
+      try {
+        pool.execute(() -> {
+          try {
+            handler.handle(ex);
+          } catch (Exception e) {
+            LOG.debug("Endpoint {} ended: {}", ex.getRequestURI().getRawPath(), e.toString());
+          } finally {
+            ex.close();
+            if (slot != null) {
+              slot.release();
+            }
+          }
+        });
+      } catch (RejectedExecutionException e) {
+        if (slot != null) {
+          slot.release();
+        }
+        respond(ctx, 503, "The server is busy or stopping; try again", Map.of());
+      }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof LastHttpContent) {
+        promise = promise.unvoid();
+        promise.addListener(f -> ctx.executor().execute(() -> next(ctx)));
+      }
+      ctx.write(msg, promise);
+    }
+
+    private void next(ChannelHandlerContext ctx) {
+      busy = false;
+      FullHttpRequest req = waiting.poll();
+      if (req != null) {
+        if (ctx.channel().isActive()) {
+          serve(ctx, req);
+        } else {
+          req.release();
+        }
+      }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      Runnable r = ctx.channel().attr(ON_WRITABLE).get();
+      if (r != null && ctx.channel().isWritable()) {
+        r.run();
+      }
+      ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      waiting.forEach(FullHttpRequest::release);
+      waiting.clear();
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      LOG.debug("Connection error: {}", cause.toString());
+      ctx.close();
     }
   }
 }
