@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,12 @@ public final class Gateway implements AutoCloseable, LoopbackServer.Fallback {
 
   public Gateway(GatewaySettings settings, Supplier<Optional<URI>> cloudTarget, BooleanSupplier pressured,
       UsageSink usage, Clock clock, Tasks tasks) {
+    this(settings, cloudTarget, pressured, usage, clock, tasks, Optional.empty());
+  }
+
+  /** As above, with the trust for https backends (tests: a test CA instead of the JDK's trust store). */
+  Gateway(GatewaySettings settings, Supplier<Optional<URI>> cloudTarget, BooleanSupplier pressured,
+      UsageSink usage, Clock clock, Tasks tasks, Optional<TrustManagerFactory> backendTrust) {
     this.settings = settings;
     this.pressured = pressured;
     this.clock = clock;
@@ -62,7 +69,7 @@ public final class Gateway implements AutoCloseable, LoopbackServer.Fallback {
     this.table = new RoutingTable(settings.enabled() ? settings.routes() : List.of());
     this.cloud = new CloudHealth(cloudTarget, settings.cloudHealthPath(), tasks);
     this.server = new LoopbackServer(settings.port());
-    this.pool = new UpstreamPool(r -> server.endpointPool().execute(r));
+    this.pool = new UpstreamPool(r -> server.endpointPool().execute(r), backendTrust);
     this.proxy = new Proxy(settings, usage, clock, pool, r -> server.endpointPool().execute(r));
     AdminEndpoints admin = new AdminEndpoints(this);
     server.mount("/health", admin.health());

@@ -26,10 +26,6 @@ final class HttpJson {
     }
   }
 
-  static void error(HttpExchange ex, int status, String message, Map<String, String> extra) throws IOException {
-    send(ex, status, errorBody(status, message, extra));
-  }
-
   static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
     send(ex, status, JSON.writeValueAsBytes(body));
   }

@@ -60,10 +60,11 @@ final class UpstreamPool {
   private final SslContext tls;
   private final Map<EventLoop, Map<String, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
 
-  UpstreamPool(Executor resolver) {
+  /** @param trust whom https backends must be certified by (empty: the JDK's default trust store) */
+  UpstreamPool(Executor resolver, java.util.Optional<javax.net.ssl.TrustManagerFactory> trust) {
     this.resolver = resolver;
     try {
-      this.tls = SslContextBuilder.forClient().build();
+      this.tls = SslContextBuilder.forClient().trustManager(trust.orElse(null)).build();
     } catch (SSLException e) {
       throw new IllegalStateException("No TLS client context", e);
     }
