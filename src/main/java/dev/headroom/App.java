@@ -52,11 +52,15 @@ import org.slf4j.LoggerFactory;
 final class App implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
   static final Duration VM_POLL = Duration.ofSeconds(15);
+  /** Creates, deletes and the VM poll in parallel; more calls wait their turn, the tick pool never does. */
+  static final int CLOUD_THREADS = 4;
 
   final Settings settings;
   final AppPaths paths;
   final Clock clock;
   final Tasks tasks;
+  /** Compute Engine calls (minutes at worst) run here, never on {@link #tasks}, the tick pool. */
+  final Tasks cloud;
   final Database db;
   final MemoryMonitor memory;
   final SpotVmService spot;
@@ -79,13 +83,14 @@ final class App implements AutoCloseable {
     this.clock = clock;
     Path dataDir = settings.storage().dataDir().isBlank() ? paths.dataDir() : Path.of(settings.storage().dataDir());
     this.tasks = ExecutorTasks.create("headroom", 4);
+    this.cloud = ExecutorTasks.create("headroom-cloud", CLOUD_THREADS);
     this.db = Database.open(dataDir);
     MemoryHistory history = new MemoryHistory(new MemoryStore(db));
     history.restore(clock.instant());
     LOG.info("Restored {} s of fine and {} min of coarse memory history", history.secondCount(),
         history.minuteCount());
     this.memory = new MemoryMonitor(source, settings.memory(), history, clock, tasks);
-    this.spot = new SpotVmService(compute, settings.gcp(), new SpotStore(db), clock, tasks, sessionId);
+    this.spot = new SpotVmService(compute, settings.gcp(), new SpotStore(db), clock, cloud, sessionId);
     this.fleet = new SpotFleet(spot, settings.gcp().backendPort());
     this.prices = new PriceService(catalog, db, clock, settings.gcp().diskSizeGb(), settings.gcp().diskType());
     String book = settings.cost().priceBookPath();
@@ -184,6 +189,7 @@ final class App implements AutoCloseable {
     cost.close();
     gateway.close();
     spot.close();
+    cloud.close();
     memory.stop();
     tasks.close();
     db.close();

@@ -55,6 +55,29 @@ class ComputeExceptionTest {
   }
 
   @Test
+  void serviceUnavailableWithoutAZoneCodeIsTransient() {
+    assertThat(ComputeException.classify(503, "backendError", "The service is currently unavailable."))
+        .isEqualTo(ComputeException.Kind.TRANSIENT);
+  }
+
+  @Test
+  void aStockoutOperationWithHttpStatus503IsAStockoutNotTransient() {
+    assertThat(ComputeException.classify(503, "ZONE_RESOURCE_POOL_EXHAUSTED", "SERVICE UNAVAILABLE"))
+        .isEqualTo(ComputeException.Kind.STOCKOUT);
+  }
+
+  @Test
+  void aQuotaOperationWithHttpStatus403IsQuotaNotPermission() {
+    assertThat(ComputeException.classify(403, "QUOTA_EXCEEDED", "FORBIDDEN")).isEqualTo(ComputeException.Kind.QUOTA);
+  }
+
+  @Test
+  void computeEnginesQuotaMessageNamesQuotaLimitAndRegion() {
+    assertThat(ComputeException.Quota.parse("Quota 'CPUS' exceeded.  Limit: 24.0 in region us-central1."))
+        .contains(new ComputeException.Quota("CPUS", "24", "us-central1", ""));
+  }
+
+  @Test
   void computeTimestampsWithAnOffsetAreRead() {
     assertThat(GceCompute.timestamp("2026-11-23T01:30:00.123-08:00"))
         .contains(Instant.parse("2026-11-23T09:30:00.123Z"));

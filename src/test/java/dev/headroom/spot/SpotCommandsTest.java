@@ -41,6 +41,7 @@ class SpotCommandsTest {
   @BeforeEach
   void setUp() throws Exception {
     fake = new FakeComputeServer();
+    fake.now = clock::instant;
     gcp = fake.settings(List.of("us-central1-a", "us-central1-b"));
     db = Database.open(dir);
     spot = new SpotVmService(FakeComputeServer.client(gcp), gcp, new SpotStore(db), clock, tasks, "cli-test");

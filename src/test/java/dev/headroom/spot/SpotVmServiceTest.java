@@ -38,13 +38,15 @@ class SpotVmServiceTest {
   @BeforeEach
   void setUp() throws Exception {
     fake = new FakeComputeServer();
+    fake.now = clock::instant;
     gcp = fake.settings(List.of("us-central1-a", "us-central1-b", "us-central1-c"));
     db = Database.open(dir);
     spot = newService();
   }
 
   private SpotVmService newService() {
-    return new SpotVmService(() -> GceCompute.connect(gcp, FAST), gcp, new SpotStore(db), clock, tasks, "s-test1");
+    return new SpotVmService(() -> GceCompute.connect(gcp, FAST), gcp, new SpotStore(db), clock, tasks, "s-test1",
+        FakeComputeServer.FAST_RETRY);
   }
 
   @AfterEach
@@ -123,8 +125,8 @@ class SpotVmServiceTest {
     SpotVm vm = create();
     assertThat(vm.state()).isEqualTo(VmState.FAILED);
     assertThat(vm.lastMessage()).startsWith("Quota exceeded for e2-highmem-4 Spot VMs in region us-central1")
-        .contains("Quota 'PREEMPTIBLE_CPUS' exceeded.  Limit: 8.0 in region us-central1.")
-        .contains("Request more quota");
+        .contains("Quota PREEMPTIBLE_CPUS is exhausted in us-central1 (limit 8)")
+        .contains("Request more in the Google Cloud console").doesNotContain("gcloud auth");
     assertThat(fake.inserts).hasSize(3);
   }
 
@@ -146,14 +148,14 @@ class SpotVmServiceTest {
   }
 
   @Test
-  void runningVmThatDisappearsIsPreempted() throws Exception {
+  void runningVmThatDisappearsWithoutAPreemptionRecordIsPreemptedWhenNoticed() throws Exception {
     SpotVm vm = create();
-    fake.preempt(vm.zone(), vm.name());
+    fake.expire(vm.zone(), vm.name()); // gone, and Compute Engine keeps no preemption operation for it
     clock.advance(Duration.ofMinutes(7));
     spot.refresh();
     SpotVm after = spot.vm(vm.name()).orElseThrow();
     assertThat(after.state()).isEqualTo(VmState.PREEMPTED);
-    assertThat(after.lastMessage()).contains("disappeared without Headroom asking");
+    assertThat(after.lastMessage()).contains("disappeared without Headroom asking").contains("when Headroom noticed");
     assertThat(after.uptime(clock.instant().plusSeconds(600))).isEqualTo(Duration.ofMinutes(7));
   }
 
@@ -257,7 +259,7 @@ class SpotVmServiceTest {
     assertThat(vm.state()).isEqualTo(VmState.RUNNING);
     assertThat(vm.zone()).isEqualTo("us-central1-b");
     assertThat(spot.events(vm.name())).extracting(VmEvent::message)
-        .anyMatch(m -> m.startsWith("us-central1-a: quota exceeded") && m.contains("PREEMPTIBLE_CPUS"));
+        .anyMatch(m -> m.startsWith("us-central1-a: quota exceeded") && m.contains("Quota 'CPUS' exceeded"));
   }
 
   @Test
@@ -288,7 +290,7 @@ class SpotVmServiceTest {
   void vmGoneAtItsMaxRunDurationIsDeletedNotPreempted() throws Exception {
     SpotVm vm = create();
     clock.advance(Duration.ofMinutes(gcp.maxRunDurationMinutes()).minusSeconds(30));
-    fake.preempt(vm.zone(), vm.name()); // Compute Engine deletes it by itself, a little before our estimate
+    fake.expire(vm.zone(), vm.name()); // Compute Engine deletes it by itself, a little before our estimate
     spot.refresh();
     SpotVm after = spot.vm(vm.name()).orElseThrow();
     assertThat(after.state()).isEqualTo(VmState.DELETED);
