@@ -14,6 +14,7 @@ import dev.headroom.spot.SpotCommands;
 import dev.headroom.memory.Pressure;
 import dev.headroom.ui.Appearance;
 import dev.headroom.ui.DashboardPages;
+import dev.headroom.ui.prefs.PreferencesWindow;
 import dev.headroom.ui.DesktopUi;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -141,9 +142,19 @@ public final class Main {
     return 0;
   }
 
-  private static int gui(AppPaths paths, Map<String, String> env, Optional<String> openDashboard)
+  private static int gui(AppPaths paths, Map<String, String> env, Optional<String> openAtStart)
       throws InterruptedException {
-    Settings settings = new SettingsLoader().load(paths.configFile(), env);
+    Settings loaded;
+    try {
+      loaded = new SettingsLoader().load(paths.configFile(), env);
+    } catch (AppException e) {
+      // A desktop launch has no terminal: open Preferences on the bad field instead of exiting silently.
+      loaded = PreferencesWindow.repair(paths.configFile(), e, f -> new SettingsLoader().load(f, env))
+          .orElseThrow(() -> e);
+    }
+    Settings settings = loaded;
+    boolean firstRun = !settings.gcp().configured() && !java.nio.file.Files.exists(paths.configFile());
+    Optional<String> openDashboard = firstRun && openAtStart.isEmpty() ? Optional.of("Preferences") : openAtStart;
     // JavaFX unpacks its native libraries on first start; keep them in our data dir, not ~/.openjfx.
     if (System.getProperty("javafx.cachedir") == null) {
       System.setProperty("javafx.cachedir", paths.dataDir().resolve("openjfx").toString());
@@ -162,7 +173,7 @@ public final class Main {
       Appearance look = new Appearance(settings.ui().theme(), Appearance.detectOs());
       ui.set(new DesktopUi(app.memory, app.tasks, app.clock, () -> DashboardPages.create(app.spot, settings.gcp(),
           settings.gateway().enabled() ? Optional.of(app.gateway) : Optional.empty(), app.decisions,
-          app.cost, app.tasks, app.clock, look), actions, openDashboard));
+          app.cost, app.tasks, app.clock, look, paths.configFile()), actions, openDashboard));
       ui.get().run();
     }
     return 0;

@@ -118,7 +118,7 @@ public final class SettingsLoader {
   }
 
   // Objects merge field by field; arrays and scalars from the user replace the default.
-  private static void merge(ObjectNode base, ObjectNode user, String path) {
+  static void merge(ObjectNode base, ObjectNode user, String path) {
     Iterator<Map.Entry<String, JsonNode>> fields = user.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> f = fields.next();

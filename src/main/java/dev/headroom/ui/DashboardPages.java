@@ -14,7 +14,11 @@ import dev.headroom.ui.gateway.RoutesView;
 import dev.headroom.ui.gateway.RoutesViewModel;
 import dev.headroom.ui.spot.SpotView;
 import dev.headroom.ui.spot.SpotViewModel;
+import dev.headroom.ui.prefs.PreferencesModel;
+import dev.headroom.ui.prefs.PreferencesView;
 import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.util.Map;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +35,7 @@ public final class DashboardPages {
    * @param hourlyPrice $/h of a machine type, when known
    */
   public static List<Page> create(SpotVmService spot, GcpSettings gcp, Optional<Gateway> gateway,
-      DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock, Appearance appearance) {
+      DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock, Appearance appearance, Path configFile) {
     appearance.apply(); // before the window's scene is built: the theme is JavaFX's user-agent stylesheet
     Function<String, Optional<BigDecimal>> hourlyPrice = cost::hourlyPrice;
     List<Page> pages = new ArrayList<>();
@@ -49,6 +53,9 @@ public final class DashboardPages {
     });
     DecisionsViewModel log = new DecisionsViewModel(decisions, Platform::runLater);
     pages.add(Page.of("Decisions", () -> new DecisionsView(log).root(), log::activate, log::deactivate));
+    // Read from the file each time the tab opens, so it shows what is saved; the theme applies at once.
+    pages.add(Page.of("Preferences", () -> new PreferencesView(PreferencesModel.open(configFile,
+        Map.of("ui.theme", appearance::setTheme))).root(), () -> { }, () -> { }));
     return pages;
   }
 }

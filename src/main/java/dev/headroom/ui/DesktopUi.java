@@ -83,7 +83,11 @@ public final class DesktopUi {
         fxStarted = true;
         // With a tray the app outlives its windows; without one, closing the window ends it.
         Platform.setImplicitExit(tray.isEmpty());
-        Platform.startup(work);
+        try {
+          Platform.startup(work);
+        } catch (IllegalStateException alreadyStarted) { // Preferences opened at start for a config error
+          Platform.runLater(work);
+        }
         return;
       }
     }
