@@ -8,6 +8,7 @@ import dev.headroom.cost.BudgetAlerts;
 import dev.headroom.cost.CloudCatalogPrices;
 import dev.headroom.cost.CostEngine;
 import dev.headroom.cost.CostHttp;
+import dev.headroom.cost.MachineTypes;
 import dev.headroom.cost.PriceBook;
 import dev.headroom.cost.PriceCatalog;
 import dev.headroom.cost.PriceService;
@@ -92,7 +93,8 @@ final class App implements AutoCloseable {
     this.memory = new MemoryMonitor(source, settings.memory(), history, clock, tasks);
     this.spot = new SpotVmService(compute, settings.gcp(), new SpotStore(db), clock, cloud, sessionId);
     this.fleet = new SpotFleet(spot, settings.gcp().backendPort());
-    this.prices = new PriceService(catalog, db, clock, settings.gcp().diskSizeGb(), settings.gcp().diskType());
+    this.prices = new PriceService(catalog, db, clock, tasks, MachineTypes.BUNDLED, settings.gcp().diskSizeGb(),
+        settings.gcp().diskType());
     String book = settings.cost().priceBookPath();
     this.cost = new CostEngine(db, PriceBook.load(book.isBlank() ? Optional.empty() : Optional.of(Path.of(book))),
         prices, settings.gcp().region(), settings.cost(), this::vmRuntimes, clock, ZoneId.systemDefault(), tasks,
@@ -125,6 +127,16 @@ final class App implements AutoCloseable {
     return () -> GceCompute.connect(settings.gcp(), GceCompute.Polling.DEFAULT);
   }
 
+  /** The {@code price} verbs: bundled data, plus the live catalog when GCP is configured. No database. */
+  static dev.headroom.cost.PriceCommands priceCommands(Settings settings) {
+    String book = settings.cost().priceBookPath();
+    Optional<java.util.function.Supplier<PriceCatalog>> live = settings.gcp().configured()
+        ? Optional.of(() -> CloudCatalogPrices.connect(settings.gcp(), Duration.ofSeconds(20))) : Optional.empty();
+    return new dev.headroom.cost.PriceCommands(dev.headroom.cost.RateTable.bundled(),
+        PriceBook.load(book.isBlank() ? Optional.empty() : Optional.of(Path.of(book))), live, settings.gcp().region(),
+        Clock.systemUTC());
+  }
+
   /** The Cloud Billing Catalog, connected on first use (off the UI thread); empty when GCP is not configured. */
   static Optional<PriceCatalog> catalog(Settings settings) {
     if (!settings.gcp().configured()) {
@@ -134,11 +146,11 @@ final class App implements AutoCloseable {
       private CloudCatalogPrices client;
 
       @Override
-      public synchronized Map<String, SeriesRates> spotRates(String region) {
+      public synchronized Map<String, SeriesRates> rates(String region) {
         if (client == null) {
           client = CloudCatalogPrices.connect(settings.gcp(), Duration.ofSeconds(20));
         }
-        return client.spotRates(region);
+        return client.rates(region);
       }
 
       @Override

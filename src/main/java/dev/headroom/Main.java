@@ -36,6 +36,7 @@ public final class Main {
       "       headroom vm create|list       create a Spot VM / list managed VMs",
       "       headroom vm terminate NAME|--all",
       "       headroom cost [--json]        print today's and this month's spend",
+      "       headroom price vm TYPE [--region R] [--json] | price llm MODEL [--input N ...] [--json]",
       "Config: $HEADROOM_CONFIG or the per-OS config.json; env overrides HEADROOM_<SECTION>_<FIELD>.");
 
   private Main() {}
@@ -92,6 +93,10 @@ public final class Main {
             }
             return 0;
           }
+        }
+        case "price" -> {
+          Settings settings = new SettingsLoader().load(paths.configFile(), env);
+          return App.priceCommands(settings).run(List.of(args).subList(1, args.length), out, err);
         }
         case "vm" -> {
           Settings settings = new SettingsLoader().load(paths.configFile(), env);

@@ -138,7 +138,8 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     Optional<BigDecimal> cost = book.cost(u);
     db.withConnection(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO llm_usage(ts, provider, model, input_tokens,"
-          + " cached_tokens, output_tokens, reasoning_tokens, route, cost) VALUES (?,?,?,?,?,?,?,?,?)")) {
+          + " cached_tokens, output_tokens, reasoning_tokens, route, cost, cache_write_tokens, cache_write_1h_tokens)"
+          + " VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
         ps.setLong(1, u.time().toEpochMilli());
         ps.setString(2, u.provider());
         ps.setString(3, u.model());
@@ -148,6 +149,8 @@ public final class CostEngine implements UsageSink, AutoCloseable {
         ps.setLong(7, u.reasoningTokens());
         ps.setString(8, u.route());
         ps.setBigDecimal(9, cost.orElse(null));
+        ps.setLong(10, u.cacheWriteTokens());
+        ps.setLong(11, u.cacheWrite1hTokens());
         return ps.executeUpdate();
       }
     });

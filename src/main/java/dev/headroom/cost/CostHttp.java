@@ -101,7 +101,7 @@ public final class CostHttp {
     }
     return new LlmUsage(time, text(n, "provider", at), text(n, "model", at), number(n, "inputTokens", at),
         number(n, "cachedInputTokens", at), number(n, "outputTokens", at), number(n, "reasoningTokens", at),
-        n.path("route").asText("api"));
+        n.path("route").asText("api"), number(n, "cacheWriteTokens", at), number(n, "cacheWrite1hTokens", at));
   }
 
   private static String text(JsonNode n, String field, String at) {

@@ -3,15 +3,15 @@ package dev.headroom.cost;
 import java.util.Map;
 
 /**
- * Where live Spot prices come from ({@link CloudCatalogPrices} reads the Cloud Billing Catalog).
+ * Where live Compute Engine prices come from ({@link CloudCatalogPrices} reads the Cloud Billing Catalog).
  *
  * <pre>{@code
- * Map<String, SeriesRates> rates = catalog.spotRates("us-central1");   // "e2" -> core $/h, RAM $/GiB-h
+ * Map<String, SeriesRates> rates = catalog.rates("us-central1");   // "e2" -> Spot (and on-demand) core/RAM rates
  * }</pre>
  */
 public interface PriceCatalog extends AutoCloseable {
-  /** Spot core and RAM rates per series for {@code region}; throws when the catalog cannot be read. */
-  Map<String, SeriesRates> spotRates(String region);
+  /** Spot and on-demand core/RAM rates per series for {@code region}; throws when the catalog cannot be read. */
+  Map<String, SeriesRates> rates(String region);
 
   @Override
   void close();

@@ -1,7 +1,6 @@
 package dev.headroom.gateway;
 
 import dev.headroom.config.GatewaySettings;
-import dev.headroom.cost.LlmUsage;
 import dev.headroom.cost.UsageSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -374,9 +373,8 @@ final class Proxy {
     }
 
     private void record(UsageMeter m) {
-      m.result().ifPresent(t -> usage.record(new LlmUsage(clock.instant(),
-          req.route.anthropic ? "anthropic" : "openai", t.model(), t.input(), t.cached(), t.output(), t.reasoning(),
-          req.route.name())));
+      m.result().ifPresent(t -> usage.record(t.toUsage(clock.instant(),
+          req.route.anthropic ? "anthropic" : "openai", req.route.name())));
     }
 
     private void clientWrite(io.netty.util.concurrent.Future<? super Void> f) {

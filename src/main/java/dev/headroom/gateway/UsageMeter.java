@@ -52,9 +52,6 @@ final class UsageMeter {
       String body = whole.toString(StandardCharsets.UTF_8);
       t = anthropic ? UsageParsers.anthropicJson(body) : UsageParsers.openAiJson(body);
     }
-    return t.map(x -> x.model().isEmpty()
-        ? new UsageParsers.Tokens(requestModel.isEmpty() ? "unknown" : requestModel, x.input(), x.cached(),
-            x.output(), x.reasoning())
-        : x);
+    return t.map(x -> x.model().isEmpty() ? x.withModel(requestModel.isEmpty() ? "unknown" : requestModel) : x);
   }
 }

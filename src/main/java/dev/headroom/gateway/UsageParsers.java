@@ -9,15 +9,35 @@ import java.util.Optional;
  * Token usage read from LLM provider responses (plain JSON and streamed SSE), kept apart from the forwarding so it
  * is tested on text fixtures.
  *
- * <p>Normalised to {@code dev.headroom.cost.LlmUsage} semantics: input includes cached prompt tokens, output
- * excludes reasoning tokens. OpenAI's {@code completion_tokens} include reasoning, so reasoning is subtracted;
- * Anthropic's {@code input_tokens} exclude cache reads and cache writes, so those are added.
+ * <p>Normalised to {@code dev.headroom.cost.LlmUsage} semantics: input includes cached prompt tokens and the ones
+ * written to the cache, output excludes reasoning tokens. OpenAI's {@code completion_tokens} include reasoning, so
+ * reasoning is subtracted; Anthropic's {@code input_tokens} exclude cache reads and cache writes, so those are added.
+ * Anthropic cache writes ({@code cache_creation_input_tokens}) are kept apart, with the 1-hour TTL part from
+ * {@code cache_creation.ephemeral_1h_input_tokens}, because they are billed above the input rate. OpenAI-format
+ * answers from proxies in front of Anthropic (LiteLLM) carry the same {@code cache_creation_input_tokens} in
+ * {@code usage}.
  */
 final class UsageParsers {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Token counts of one call. */
-  record Tokens(String model, long input, long cached, long output, long reasoning) {}
+  /** Token counts of one call; {@code cacheWrite} counts all cache writes, {@code cacheWrite1h} the 1-hour ones. */
+  record Tokens(String model, long input, long cached, long output, long reasoning, long cacheWrite,
+      long cacheWrite1h) {
+
+    Tokens(String model, long input, long cached, long output, long reasoning) {
+      this(model, input, cached, output, reasoning, 0, 0);
+    }
+
+    Tokens withModel(String name) {
+      return new Tokens(name, input, cached, output, reasoning, cacheWrite, cacheWrite1h);
+    }
+
+    /** The usage event of these counts. */
+    dev.headroom.cost.LlmUsage toUsage(java.time.Instant time, String provider, String route) {
+      return new dev.headroom.cost.LlmUsage(time, provider, model, input, cached, output, reasoning, route,
+          cacheWrite, cacheWrite1h);
+    }
+  }
 
   private UsageParsers() {}
 
@@ -39,7 +59,10 @@ final class UsageParsers {
       long completion = u.path("completion_tokens").asLong();
       long cached = u.path("prompt_tokens_details").path("cached_tokens").asLong();
       long reasoning = u.path("completion_tokens_details").path("reasoning_tokens").asLong();
-      return Optional.of(new Tokens(model, prompt, cached, Math.max(0, completion - reasoning), reasoning));
+      long write = Math.max(0, Math.min(u.path("cache_creation_input_tokens").asLong(), prompt - cached));
+      long write1h = Math.min(write, u.path("cache_creation").path("ephemeral_1h_input_tokens").asLong());
+      return Optional.of(new Tokens(model, prompt, cached, Math.max(0, completion - reasoning), reasoning, write,
+          write1h));
     }
     if (u.has("input_tokens")) { // Responses API
       long in = u.path("input_tokens").asLong();
@@ -62,9 +85,14 @@ final class UsageParsers {
 
   private static Tokens anthropicUsage(String model, JsonNode u) {
     long cacheRead = u.path("cache_read_input_tokens").asLong();
-    long cacheWrite = u.path("cache_creation_input_tokens").asLong();
+    JsonNode byTtl = u.path("cache_creation");
+    long write1h = byTtl.path("ephemeral_1h_input_tokens").asLong();
+    long write5m = byTtl.path("ephemeral_5m_input_tokens").asLong();
+    // cache_creation_input_tokens is the total; an answer with only the per-TTL object is summed
+    long cacheWrite = Math.max(u.path("cache_creation_input_tokens").asLong(), write1h + write5m);
     long input = u.path("input_tokens").asLong() + cacheRead + cacheWrite;
-    return new Tokens(model, input, cacheRead, u.path("output_tokens").asLong(), 0);
+    return new Tokens(model, input, cacheRead, u.path("output_tokens").asLong(), 0, cacheWrite,
+        Math.min(write1h, cacheWrite));
   }
 
   /**
@@ -98,7 +126,7 @@ final class UsageParsers {
     if (type.equals("message_delta") && root.path("usage").isObject()) {
       Tokens base = acc == null ? new Tokens("", 0, 0, 0, 0) : acc;
       return new Tokens(base.model(), base.input(), base.cached(), root.path("usage").path("output_tokens").asLong(),
-          0);
+          0, base.cacheWrite(), base.cacheWrite1h());
     }
     return acc;
   }

@@ -69,6 +69,11 @@ final class FakeCatalogServer implements AutoCloseable {
 
   /** Adds a SKU priced {@code price} $/unit (split into units + nanos as the API does). */
   FakeCatalogServer sku(String description, String group, String usageType, String region, String price) {
+    return sku(description, group, usageType, List.of(region), price);
+  }
+
+  /** Adds a SKU sold in several regions (as the multi-region "running in Americas" SKUs are). */
+  FakeCatalogServer sku(String description, String group, String usageType, List<String> regions, String price) {
     BigDecimal p = new BigDecimal(price);
     long units = p.longValue();
     int nanos = p.subtract(BigDecimal.valueOf(units)).movePointRight(9).intValueExact();
@@ -82,7 +87,8 @@ final class FakeCatalogServer implements AutoCloseable {
     cat.put("resourceFamily", "Compute");
     cat.put("resourceGroup", group);
     cat.put("usageType", usageType);
-    s.putArray("serviceRegions").add(region);
+    ArrayNode serviceRegions = s.putArray("serviceRegions");
+    regions.forEach(serviceRegions::add);
     ObjectNode expr = s.putArray("pricingInfo").addObject().putObject("pricingExpression");
     expr.put("usageUnit", group.equals("RAM") ? "GiBy.h" : "h");
     expr.put("displayQuantity", 1);

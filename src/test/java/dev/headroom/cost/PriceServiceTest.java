@@ -114,16 +114,71 @@ class PriceServiceTest {
   }
 
   @Test
-  void skuParsingKeepsOnlySpotRatesOfTheRegion() {
-    var rates = CloudCatalogPrices.parseSpotRates(List.of(
+  void skuParsingKeepsSpotAndOnDemandRatesOfTheRegion() {
+    var rates = CloudCatalogPrices.parseRates(List.of(
         new CloudCatalogPrices.SkuLine("Spot Preemptible C3 Instance Core running in Americas", "CPU", "Preemptible",
             List.of("us-central1", "us-east1"), new BigDecimal("0.1")),
         new CloudCatalogPrices.SkuLine("Spot Preemptible C3 Instance Ram running in Americas", "RAM", "Preemptible",
             List.of("us-central1"), new BigDecimal("0.01")),
         new CloudCatalogPrices.SkuLine("C3 Instance Core running in Americas", "CPU", "OnDemand",
-            List.of("us-central1"), new BigDecimal("9"))), "us-central1");
+            List.of("us-central1"), new BigDecimal("9")),
+        new CloudCatalogPrices.SkuLine("C3 Instance Ram running in Americas", "RAM", "OnDemand",
+            List.of("us-central1"), new BigDecimal("0.9"))), "us-central1");
     assertThat(rates).containsOnlyKeys("c3");
     assertThat(rates.get("c3").core()).isEqualByComparingTo("0.1");
+    assertThat(rates.get("c3").onDemandCore()).contains(new BigDecimal("9"));
+    assertThat(rates.get("c3").onDemandRam()).contains(new BigDecimal("0.9"));
+  }
+
+  @Test
+  void aReadNeverWaitsForTheCatalogTheRefreshRunsInTheBackground() {
+    java.util.ArrayDeque<Runnable> queued = new java.util.ArrayDeque<>();
+    dev.headroom.core.Tasks later = new dev.headroom.core.Tasks() {
+      @Override
+      public <T> java.util.concurrent.CompletableFuture<T> submit(java.util.concurrent.Callable<T> work) {
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        queued.add(() -> {
+          try {
+            f.complete(work.call());
+          } catch (Exception e) {
+            f.completeExceptionally(e);
+          }
+        });
+        return f;
+      }
+
+      @Override
+      public Handle every(Duration period, Runnable work) {
+        return () -> { };
+      }
+
+      @Override
+      public Handle after(Duration delay, Runnable work) {
+        return () -> { };
+      }
+
+      @Override
+      public void close() { }
+    };
+    GcpSettings d = new SettingsLoader().defaults().gcp();
+    GcpSettings gcp = new GcpSettings("p", d.region(), d.zones(), d.machineType(), d.imageProject(), d.imageFamily(),
+        d.diskSizeGb(), d.diskType(), d.maxRunDurationMinutes(), d.backendPort(), d.network(), "", fake.endpoint());
+    PriceService s = new PriceService(Optional.of(CloudCatalogPrices.connect(gcp, Duration.ofSeconds(2))), db, clock,
+        later, MachineTypes.BUNDLED, 0, "pd-balanced");
+
+    VmPrice first = s.hourlyPrice("e2-highmem-4", "us-central1").orElseThrow();
+    assertThat(first.source()).isEqualTo(VmPrice.Source.FALLBACK); // answered from the bundled table at once
+    assertThat(fake.requests.get()).isZero();
+    s.hourlyPrice("e2-highmem-4", "us-central1");
+    assertThat(queued).hasSize(1); // one refresh in flight per region, not one per read
+
+    queued.poll().run();
+    VmPrice fresh = s.hourlyPrice("e2-highmem-4", "us-central1").orElseThrow();
+    assertThat(fresh.source()).isEqualTo(VmPrice.Source.CATALOG);
+    assertThat(fresh.onDemandPerHour()).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo(
+        new BigDecimal("0.021811").multiply(BigDecimal.valueOf(4)).add(new BigDecimal("0.002923").multiply(
+            BigDecimal.valueOf(32)))));
+    assertThat(queued).isEmpty();
   }
 
   @Test
