@@ -8,8 +8,11 @@ import dev.headroom.cost.BudgetAlerts;
 import dev.headroom.cost.CloudCatalogPrices;
 import dev.headroom.cost.CostEngine;
 import dev.headroom.cost.CostHttp;
+import dev.headroom.cost.GceMachineTypes;
+import dev.headroom.cost.MachineShape;
 import dev.headroom.cost.MachineTypes;
 import dev.headroom.cost.PriceBook;
+import dev.headroom.cost.PriceBookUpdater;
 import dev.headroom.cost.PriceCatalog;
 import dev.headroom.cost.PriceService;
 import dev.headroom.cost.SeriesRates;
@@ -82,6 +85,7 @@ final class App implements AutoCloseable {
     this.settings = settings;
     this.paths = paths;
     this.clock = clock;
+    MachineShape.require(settings.gcp().machineType()); // a type GCP does not sell: config error naming the field
     Path dataDir = settings.storage().dataDir().isBlank() ? paths.dataDir() : Path.of(settings.storage().dataDir());
     this.tasks = ExecutorTasks.create("headroom", 4);
     this.cloud = ExecutorTasks.create("headroom-cloud", CLOUD_THREADS);
@@ -93,10 +97,19 @@ final class App implements AutoCloseable {
     this.memory = new MemoryMonitor(source, settings.memory(), history, clock, tasks);
     this.spot = new SpotVmService(compute, settings.gcp(), new SpotStore(db), clock, cloud, sessionId);
     this.fleet = new SpotFleet(spot, settings.gcp().backendPort());
-    this.prices = new PriceService(catalog, db, clock, tasks, MachineTypes.BUNDLED, settings.gcp().diskSizeGb(),
+    MachineTypes shapes = settings.gcp().configured() ? GceMachineTypes.connect(settings.gcp(), clock, tasks)
+        : MachineTypes.BUNDLED; // live machineTypes.get in the background, the bundled table meanwhile
+    this.prices = new PriceService(catalog, db, clock, tasks, shapes, settings.gcp().diskSizeGb(),
         settings.gcp().diskType());
-    String book = settings.cost().priceBookPath();
-    this.cost = new CostEngine(db, PriceBook.load(book.isBlank() ? Optional.empty() : Optional.of(Path.of(book))),
+    String bookPath = settings.cost().priceBookPath();
+    PriceBook book = PriceBook.load(bookPath.isBlank() ? Optional.empty() : Optional.of(Path.of(bookPath)));
+    if (!settings.cost().priceBookUrl().isBlank()) { // opt-in daily refresh, cached in the data dir
+      PriceBookUpdater updater = PriceBookUpdater.create(settings.cost().priceBookUrl(), book,
+          dataDir.resolve("llm-prices-download.json"), clock);
+      updater.loadCached();
+      updater.start(tasks);
+    }
+    this.cost = new CostEngine(db, book,
         prices, settings.gcp().region(), settings.cost(), this::vmRuntimes, clock, ZoneId.systemDefault(), tasks,
         (period, percent, budget) -> budgetListener.crossed(period, percent, budget));
     this.gateway = new Gateway(settings.gateway(), fleet::backend,

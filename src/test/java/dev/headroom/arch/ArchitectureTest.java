@@ -23,7 +23,8 @@ class ArchitectureTest {
   @Test
   void googleClientsOnlyInTheGceAndCatalogAdapters() {
     // The adapters and their nested classes (GceCompute$Call...) are the only places allowed.
-    noClasses().that().haveNameNotMatching("dev\\.headroom\\.(spot\\.GceCompute|cost\\.CloudCatalog\\w*)(\\$.*)?")
+    noClasses().that().haveNameNotMatching(
+        "dev\\.headroom\\.(spot\\.GceCompute|cost\\.CloudCatalog\\w*|cost\\.GceMachineTypes)(\\$.*)?")
         .should().dependOnClassesThat()
         .resideInAnyPackage("com.google.cloud..", "com.google.api.gax..", "com.google.auth..")
         .check(CLASSES);
