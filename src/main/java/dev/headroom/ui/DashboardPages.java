@@ -16,6 +16,9 @@ import dev.headroom.ui.spot.SpotView;
 import dev.headroom.ui.spot.SpotViewModel;
 import dev.headroom.ui.prefs.PreferencesModel;
 import dev.headroom.ui.prefs.PreferencesView;
+import dev.headroom.cost.CostHistory;
+import dev.headroom.store.Database;
+import java.time.ZoneId;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,14 +38,15 @@ public final class DashboardPages {
    * @param hourlyPrice $/h of a machine type, when known
    */
   public static List<Page> create(SpotVmService spot, GcpSettings gcp, Optional<Gateway> gateway,
-      DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock, Appearance appearance, Path configFile) {
+      DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock, Appearance appearance, Path configFile, Database db) {
     appearance.apply(); // before the window's scene is built: the theme is JavaFX's user-agent stylesheet
     Function<String, Optional<BigDecimal>> hourlyPrice = cost::hourlyPrice;
     List<Page> pages = new ArrayList<>();
     SpotViewModel spotVm = new SpotViewModel(spot, hourlyPrice, tasks, Platform::runLater, clock);
     pages.add(Page.of("Spot VMs", () -> new SpotView(spotVm, SpotView.Confirmer.DIALOG, gcp.machineType(),
         String.join(", ", gcp.zones())).root(), spotVm::activate, spotVm::deactivate));
-    CostViewModel costVm = new CostViewModel(cost, Platform::runLater);
+    CostViewModel costVm = new CostViewModel(cost, Platform::runLater, ZoneId.systemDefault(),
+        Optional.of(new CostHistory(db, ZoneId.systemDefault())), tasks::run);
     pages.add(Page.of("Costs", () -> new CostView(costVm).root(), () -> {
       costVm.activate();
       costVm.onSnapshot(cost.latest());

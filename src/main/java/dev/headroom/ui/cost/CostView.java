@@ -5,6 +5,14 @@ import dev.headroom.ui.Charts;
 import dev.headroom.ui.Format;
 import dev.headroom.ui.Labels;
 import javafx.css.PseudoClass;
+import io.fair_acc.chartfx.renderer.ErrorStyle;
+import io.fair_acc.chartfx.renderer.LineStyle;
+import io.fair_acc.chartfx.renderer.spi.ErrorDataSetRenderer;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.stage.DirectoryChooser;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.Tooltip;
@@ -115,19 +123,73 @@ public final class CostView {
     tables.setMinHeight(150);
     VBox.setVgrow(tables, Priority.ALWAYS);
 
-    DefaultNumericAxis y = new DefaultNumericAxis("Spend today");
+    DefaultNumericAxis y = new DefaultNumericAxis("Spend", 0, CostViewModel.MIN_AXIS, CostViewModel.MIN_AXIS / 5);
     y.setUnit("$");
+    y.setAutoRanging(false);
+    y.setAutoRangeRounding(false);
+    vm.axisMaxProperty().addListener((o, a, max) -> {
+      y.setMax(max.doubleValue());
+      y.setTickUnit(max.doubleValue() / 5);
+    });
     XYChart chart = Charts.timeChart(y, List.of(vm.todaySeries()));
+    ErrorDataSetRenderer bars = new ErrorDataSetRenderer();
+    bars.setDrawBars(true);
+    bars.setDrawMarker(false);
+    bars.setPolyLineStyle(LineStyle.NONE);
+    bars.setErrorStyle(ErrorStyle.NONE);
+    bars.getDatasets().add(vm.daySeries());
+    chart.getRenderers().add(bars);
     chart.setId("cost-chart");
     chart.setLegendVisible(false);
     chart.setPrefHeight(200);
-    chart.setMinHeight(140);
+    chart.setMinHeight(150);
     VBox.setVgrow(chart, Priority.SOMETIMES);
+
+    ToggleGroup group = new ToggleGroup();
+    HBox rangeBar = new HBox(4);
+    rangeBar.setAlignment(Pos.CENTER_LEFT);
+    for (CostRange r : CostRange.values()) {
+      ToggleButton b = new ToggleButton(r.toString());
+      b.setId("cost-range-" + r.name());
+      b.setToggleGroup(group);
+      b.setSelected(r == vm.rangeProperty().get());
+      b.setMinWidth(Region.USE_PREF_SIZE);
+      b.setOnAction(e -> {
+        b.setSelected(true);
+        vm.selectRange(r);
+      });
+      rangeBar.getChildren().add(b);
+    }
+    Label chartTitle = new Label();
+    chartTitle.getStyleClass().add("section-title");
+    chartTitle.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() ->
+        vm.rangeProperty().get().perDay() ? "Spend per day (LLM + GCP estimate)" : "Spend today, as it grew",
+        vm.rangeProperty()));
+    Button export = new Button("Export CSV…");
+    export.setId("cost-export");
+    export.setMinWidth(Region.USE_PREF_SIZE);
+    export.setTooltip(new Tooltip("Cost per day, per model and per VM over the selected range, as three CSV files."));
+    export.setOnAction(e -> {
+      DirectoryChooser chooser = new DirectoryChooser();
+      chooser.setTitle("Export cost CSV files to");
+      java.io.File dir = chooser.showDialog(export.getScene().getWindow());
+      if (dir != null) {
+        vm.exportCsv(dir.toPath());
+      }
+    });
+    Label exported = caption("");
+    exported.textProperty().bind(vm.messageProperty());
+    exported.setMinWidth(0);
+    Region gap = new Region();
+    HBox.setHgrow(gap, Priority.ALWAYS);
+    HBox chartBar = new HBox(8, chartTitle, gap, exported, rangeBar, export);
+    chartBar.setAlignment(Pos.CENTER_LEFT);
+    chartBar.setMinHeight(Region.USE_PREF_SIZE);
 
     totals.setMinHeight(Region.USE_PREF_SIZE);
     budgets.setMinHeight(Region.USE_PREF_SIZE);
     split.setMinHeight(Region.USE_PREF_SIZE);
-    content = new VBox(10, totals, split, budgets, tables, chart);
+    content = new VBox(10, totals, split, budgets, tables, chartBar, chart);
     content.setPadding(new Insets(12));
     root = new ScrollPane(content);
     root.setFitToWidth(true);

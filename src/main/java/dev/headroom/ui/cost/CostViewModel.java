@@ -1,7 +1,18 @@
 package dev.headroom.ui.cost;
 
 import dev.headroom.cost.CostEngine;
+import dev.headroom.cost.CostCsv;
+import dev.headroom.cost.CostHistory;
 import dev.headroom.cost.CostSnapshot;
+import dev.headroom.core.AppException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import io.fair_acc.dataset.spi.DoubleDataSet;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -47,19 +58,117 @@ public final class CostViewModel {
   private Runnable unsubscribe = () -> {};
 
   private final ZoneId zone;
+  private final Optional<CostHistory> history;
+  private final Executor background;
+  private final DoubleDataSet daySeries = new DoubleDataSet("Spend per day ($)", 32);
+  private final ObjectProperty<CostRange> range = new SimpleObjectProperty<>(CostRange.TODAY);
+  private final DoubleProperty axisMax = new SimpleDoubleProperty(MIN_AXIS);
+  private final StringProperty message = new SimpleStringProperty("");
+  private volatile CostRange shown = CostRange.TODAY;
+  private volatile double seriesMax;
+
+  /** The money axis never shows less than this: a few hundredths of a cent must not look like a spike. */
+  static final double MIN_AXIS = 0.05;
 
   public CostViewModel(CostEngine engine, Executor fx) {
-    this(engine, fx, ZoneId.systemDefault());
+    this(engine, fx, ZoneId.systemDefault(), Optional.empty(), Runnable::run);
   }
 
-  public CostViewModel(CostEngine engine, Executor fx, ZoneId zone) {
+  /**
+   * @param history stored snapshots for the chart's ranges and CSV export
+   * @param background runs history reads and exports (never the FX thread)
+   */
+  public CostViewModel(CostEngine engine, Executor fx, ZoneId zone, Optional<CostHistory> history,
+      Executor background) {
     this.engine = engine;
     this.fx = fx;
     this.zone = zone;
+    this.history = history;
+    this.background = background;
+  }
+
+  /** Shows {@code r} in the chart: stored snapshots are read in the background and the data sets rewritten there. */
+  public void selectRange(CostRange r) {
+    range.set(r);
+    background.execute(() -> load(r, engine.latest()));
+  }
+
+  // Background thread: reads the store, writes the data sets under their locks (never on the FX thread).
+  void load(CostRange r, CostSnapshot latest) {
+    shown = r;
+    Instant now = latest.time();
+    Instant from = r.from(now, zone);
+    double max;
+    if (r.perDay()) {
+      List<CostHistory.Day> days = history.map(h -> h.days(from, now)).orElse(List.of());
+      Map<java.time.LocalDate, Double> totals = new java.util.TreeMap<>();
+      days.forEach(d -> totals.put(d.date(), d.total().doubleValue()));
+      totals.put(now.atZone(zone).toLocalDate(), latest.totalToday().doubleValue()); // today, live
+      double[] xs = new double[totals.size()];
+      double[] ys = new double[totals.size()];
+      int i = 0;
+      for (Map.Entry<java.time.LocalDate, Double> e : totals.entrySet()) {
+        xs[i] = e.getKey().atTime(12, 0).atZone(zone).toEpochSecond();
+        ys[i++] = e.getValue();
+      }
+      daySeries.lock().writeLockGuard(() -> daySeries.set(xs, ys, xs.length, true));
+      todaySeries.lock().writeLockGuard(todaySeries::clearData);
+      max = java.util.Arrays.stream(ys).max().orElse(0);
+    } else {
+      List<CostHistory.Point> points = history.map(h -> h.points(from, now)).orElse(List.of());
+      int n = points.size() + 1;
+      double[] xs = new double[n];
+      double[] ys = new double[n];
+      for (int i = 0; i < points.size(); i++) {
+        xs[i] = points.get(i).time().toEpochMilli() / 1000.0;
+        ys[i] = points.get(i).total().doubleValue();
+      }
+      xs[n - 1] = now.toEpochMilli() / 1000.0;
+      ys[n - 1] = latest.totalToday().doubleValue();
+      todaySeries.lock().writeLockGuard(() -> todaySeries.set(xs, ys, n, true));
+      daySeries.lock().writeLockGuard(daySeries::clearData);
+      max = java.util.Arrays.stream(ys).max().orElse(0);
+    }
+    seriesMax = max;
+    double axis = axisFor(max);
+    fx.execute(() -> axisMax.set(axis));
+  }
+
+  /** The money axis top: 0 to a round figure above the data, at least {@link #MIN_AXIS}. */
+  static double axisFor(double max) {
+    double want = Math.max(MIN_AXIS, max * 1.15);
+    double magnitude = Math.pow(10, Math.floor(Math.log10(want)));
+    for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+      if (step * magnitude >= want) {
+        return step * magnitude;
+      }
+    }
+    return 10 * magnitude;
+  }
+
+  /** Writes the range's cost per day, per model and per VM as CSV files into {@code dir}, in the background. */
+  public void exportCsv(Path dir) {
+    CostRange r = range.get();
+    background.execute(() -> {
+      String text;
+      try {
+        Instant now = engine.latest().time();
+        List<Path> files = CostCsv.export(history.orElseThrow(() -> new AppException("No stored history")),
+            r.from(now, zone), now, engine::hourlyPrice, dir);
+        text = "Wrote " + files.size() + " CSV files (" + r + ") to " + dir;
+      } catch (AppException e) {
+        text = e.userMessage();
+      }
+      String shownText = text;
+      fx.execute(() -> message.set(shownText));
+    });
   }
 
   public void activate() {
     unsubscribe = engine.subscribe(this::onSnapshot);
+    if (history.isPresent()) {
+      selectRange(range.get());
+    }
   }
 
   public void deactivate() {
@@ -69,12 +178,27 @@ public final class CostViewModel {
   /** Takes a snapshot from any thread. */
   public void onSnapshot(CostSnapshot s) {
     double x = s.time().toEpochMilli() / 1000.0;
-    todaySeries.lock().writeLockGuard(() -> {
-      todaySeries.add(x, s.totalToday().doubleValue());
-      if (todaySeries.getDataCount() > 43_200) { // a day at 2 s
-        todaySeries.remove(0, todaySeries.getDataCount() - 43_200);
-      }
-    });
+    double y = s.totalToday().doubleValue();
+    if (shown == CostRange.TODAY) {
+      todaySeries.lock().writeLockGuard(() -> {
+        todaySeries.add(x, y);
+        if (todaySeries.getDataCount() > 43_200) { // a day at 2 s
+          todaySeries.remove(0, todaySeries.getDataCount() - 43_200);
+        }
+      });
+    } else {
+      daySeries.lock().writeLockGuard(() -> { // today's bar follows the live figure
+        int last = daySeries.getDataCount() - 1;
+        if (last >= 0) {
+          daySeries.set(last, daySeries.get(0, last), y);
+        }
+      });
+    }
+    if (y > seriesMax) {
+      seriesMax = y;
+      double axis = axisFor(y);
+      fx.execute(() -> axisMax.set(axis));
+    }
     if (queued.getAndSet(s) == null) {
       fx.execute(() -> apply(queued.getAndSet(null)));
     }
@@ -146,6 +270,24 @@ public final class CostViewModel {
   /** "at this month's daily average; at the current burn rate: $12.34". */
   public ReadOnlyStringProperty forecastNoteProperty() {
     return forecastNote;
+  }
+
+  public DoubleDataSet daySeries() {
+    return daySeries;
+  }
+
+  public ReadOnlyObjectProperty<CostRange> rangeProperty() {
+    return range;
+  }
+
+  /** Top of the money axis (its bottom is 0). */
+  public ReadOnlyDoubleProperty axisMaxProperty() {
+    return axisMax;
+  }
+
+  /** The outcome of the last export. */
+  public ReadOnlyStringProperty messageProperty() {
+    return message;
   }
 
   public DoubleDataSet todaySeries() {

@@ -70,6 +70,11 @@ public final class MemoryChartData {
     setThreshold(seconds(now.minus(newRange.span())), seconds(now) + 60);
   }
 
+  /** Now, by the injected clock. */
+  public Instant now() {
+    return clock.instant();
+  }
+
   /** The oldest reading shown in the current range (empty before the first reading). */
   public java.util.Optional<Instant> oldest() {
     return java.util.Optional.ofNullable(oldest);

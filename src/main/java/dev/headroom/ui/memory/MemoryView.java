@@ -78,13 +78,32 @@ public final class MemoryView {
     }
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
+    javafx.scene.control.Button export = new javafx.scene.control.Button("CSV…");
+    export.setId("memory-export");
+    export.setTooltip(new Tooltip("Export the chart's range of memory history as a CSV file."));
+    export.setMinWidth(Region.USE_PREF_SIZE);
+    export.setOnAction(e -> {
+      javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+      chooser.setTitle("Export memory history");
+      chooser.setInitialFileName("memory-history.csv");
+      java.io.File file = chooser.showSaveDialog(export.getScene().getWindow());
+      if (file != null) {
+        vm.exportCsv(file.toPath());
+      }
+    });
+    rangeBar.getChildren().add(export);
     rangeBar.setMinWidth(Region.USE_PREF_SIZE);
     HBox headline = new HBox(12, used, badge, spacer, rangeBar);
     headline.setAlignment(Pos.CENTER_LEFT);
     Label threshold = new Label("High-pressure threshold " + Format.DEFAULT.wholePercent(vm.thresholdPercent()));
     threshold.setTooltip(new Tooltip("At this use, pressure is High and auto-create (when on in Preferences) is"
         + " considered."));
-    FlowPane sub = new FlowPane(24, 4, detail, swap, projection, threshold, history);
+    Label exported = new Label();
+    exported.getStyleClass().add("caption");
+    exported.textProperty().bind(vm.exportMessageProperty());
+    exported.visibleProperty().bind(vm.exportMessageProperty().isNotEmpty());
+    exported.managedProperty().bind(exported.visibleProperty());
+    FlowPane sub = new FlowPane(24, 4, detail, swap, projection, threshold, history, exported);
     VBox top = new VBox(6, headline, sub);
     top.setPadding(new Insets(12, 12, 6, 12));
 

@@ -35,6 +35,7 @@ public final class MemoryViewModel {
   private final StringProperty used = new SimpleStringProperty("Reading memory…");
   private final StringProperty usedDetail = new SimpleStringProperty("");
   private final StringProperty history = new SimpleStringProperty("");
+  private final StringProperty exportMessage = new SimpleStringProperty("");
   private final Format format = Format.DEFAULT;
   private final StringProperty swap = new SimpleStringProperty("");
   private final StringProperty projection = new SimpleStringProperty("");
@@ -73,6 +74,33 @@ public final class MemoryViewModel {
   public void selectRange(ChartRange newRange) {
     range.set(newRange);
     tasks.run(() -> chart.showRange(newRange));
+  }
+
+  /** Writes the chart's range of memory history to {@code file} as CSV, in the background; says how it went. */
+  public void exportCsv(java.nio.file.Path file) {
+    ChartRange r = range.get();
+    tasks.run(() -> {
+      String text;
+      try {
+        List<dev.headroom.memory.MemorySample> samples =
+            monitor.history().range(r.span(), chart.now());
+        dev.headroom.core.Csv.write(file, List.of("time", "used_percent", "used_bytes", "available_bytes",
+            "total_bytes", "swap_used_bytes", "swap_total_bytes"), samples.stream().map(m -> List.of(
+                m.time().toString(), String.format(java.util.Locale.ROOT, "%.2f", m.usedPercent()),
+                String.valueOf(m.usedBytes()), String.valueOf(m.availableBytes()), String.valueOf(m.totalBytes()),
+                String.valueOf(m.swapUsedBytes()), String.valueOf(m.swapTotalBytes()))).toList());
+        text = "Wrote " + samples.size() + " readings (" + r + ") to " + file;
+      } catch (dev.headroom.core.AppException e) {
+        text = e.userMessage();
+      }
+      String shown = text;
+      fx.execute(() -> exportMessage.set(shown));
+    });
+  }
+
+  /** The outcome of the last CSV export. */
+  public ReadOnlyStringProperty exportMessageProperty() {
+    return exportMessage;
   }
 
   public void refreshProcesses() {

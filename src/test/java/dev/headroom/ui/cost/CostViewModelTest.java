@@ -40,4 +40,20 @@ class CostViewModelTest {
     var none = new CostSnapshot.Budget(new BigDecimal("0.00"), new BigDecimal("1.5"), BigDecimal.ZERO, "OK");
     assertThat(CostViewModel.budgetText("Daily budget", none)).isEqualTo("Daily budget: none set ($1.50 spent)");
   }
+
+  @Test
+  void theMoneyAxisStartsAtZeroAndNeverMagnifiesFractionsOfACent() {
+    assertThat(CostViewModel.axisFor(0.00006)).isEqualTo(0.05);
+    assertThat(CostViewModel.axisFor(0)).isEqualTo(0.05);
+    assertThat(CostViewModel.axisFor(13.88)).isEqualTo(20.0);
+    assertThat(CostViewModel.axisFor(0.8)).isEqualTo(1.0);
+  }
+
+  @Test
+  void rangesStartAtLocalMidnight() {
+    Instant now = Instant.parse("2026-11-23T15:30:00Z");
+    assertThat(CostRange.TODAY.from(now, ZoneOffset.UTC)).isEqualTo(Instant.parse("2026-11-23T00:00:00Z"));
+    assertThat(CostRange.WEEK.from(now, ZoneOffset.UTC)).isEqualTo(Instant.parse("2026-11-17T00:00:00Z"));
+    assertThat(CostRange.MONTH.from(now, ZoneOffset.UTC)).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+  }
 }
