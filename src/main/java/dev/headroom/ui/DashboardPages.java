@@ -52,11 +52,11 @@ public final class DashboardPages {
       costVm.onSnapshot(cost.latest());
     }, costVm::deactivate));
     gateway.ifPresent(g -> {
-      RoutesViewModel routes = new RoutesViewModel(g, tasks, Platform::runLater);
+      RoutesViewModel routes = new RoutesViewModel(g, tasks, Platform::runLater, spot::vms, gcp.backendPort());
       pages.add(Page.of("Routes", () -> new RoutesView(routes).root(), routes::activate, routes::deactivate));
     });
     DecisionsViewModel log = new DecisionsViewModel(decisions, Platform::runLater);
-    pages.add(Page.of("Decisions", () -> new DecisionsView(log).root(), log::activate, log::deactivate));
+    pages.add(Page.of("Decisions", () -> new DecisionsView(log, clock).root(), log::activate, log::deactivate));
     // Read from the file each time the tab opens, so it shows what is saved; the theme applies at once.
     pages.add(Page.of("Preferences", () -> new PreferencesView(PreferencesModel.open(configFile,
         Map.of("ui.theme", appearance::setTheme))).root(), () -> { }, () -> { }));

@@ -3,6 +3,12 @@ package dev.headroom.ui.gateway;
 import dev.headroom.core.Tasks;
 import dev.headroom.gateway.Gateway;
 import dev.headroom.gateway.RouteStats;
+import dev.headroom.spot.SpotVm;
+import dev.headroom.spot.VmState;
+import dev.headroom.ui.Labels;
+import java.net.URI;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -21,10 +27,48 @@ public final class RoutesViewModel {
   private final StringProperty header = new SimpleStringProperty("");
   private Tasks.Handle poll;
 
+  private final Supplier<List<SpotVm>> vms;
+  private final int backendPort;
+
   public RoutesViewModel(Gateway gateway, Tasks tasks, Executor fx) {
+    this(gateway, tasks, fx, List::of, 0);
+  }
+
+  /**
+   * @param vms the managed VMs, to say why there is no cloud target
+   * @param backendPort the VM backend port the gateway forwards to
+   */
+  public RoutesViewModel(Gateway gateway, Tasks tasks, Executor fx, Supplier<List<SpotVm>> vms, int backendPort) {
     this.gateway = gateway;
     this.tasks = tasks;
     this.fx = fx;
+    this.vms = vms;
+    this.backendPort = backendPort;
+  }
+
+  /**
+   * Where cloud traffic goes now, and when nowhere, why: no VM, a VM still starting, a running VM without an
+   * external IP, or a running VM whose backend does not answer its health check.
+   */
+  static String cloudTarget(Optional<URI> healthy, List<SpotVm> vms, int backendPort) {
+    if (healthy.isPresent()) {
+      return "Spot VM at " + healthy.get();
+    }
+    List<SpotVm> running = vms.stream().filter(v -> v.state() == VmState.RUNNING).toList();
+    if (!running.isEmpty()) {
+      SpotVm v = running.get(0);
+      if (v.externalIp().isEmpty()) {
+        return "none: " + v.name() + " runs but has no external IP yet";
+      }
+      return "none: " + v.name() + " runs, but its backend " + v.externalIp() + ":" + backendPort
+          + " does not answer the health check (nothing listening, or the firewall closes the port)";
+    }
+    Optional<SpotVm> starting = vms.stream().filter(v -> v.state().active()).findFirst();
+    if (starting.isPresent()) {
+      return "none: " + starting.get().name() + " is " + Labels.text(starting.get().state().name())
+          .toLowerCase(java.util.Locale.ROOT);
+    }
+    return "none: no Spot VM is running, so cloud routes use their local URL";
   }
 
   public void activate() {
@@ -42,7 +86,7 @@ public final class RoutesViewModel {
   public void refresh() {
     List<RouteStats> stats = gateway.stats();
     String head = "Gateway on " + gateway.address() + " — cloud target: "
-        + gateway.healthyCloud().map(Object::toString).orElse("none (local only)");
+        + cloudTarget(gateway.healthyCloud(), vms.get(), backendPort);
     fx.execute(() -> {
       rows.setAll(stats);
       header.set(head);

@@ -37,7 +37,7 @@ class RoutesViewModelTest {
         vm.refresh();
         assertThat(vm.rows().get(0).requests()).isEqualTo(1);
         assertThat(vm.rows().get(0).errors()).isEqualTo(1); // CLOUD_ONLY without a VM: 503
-        assertThat(vm.headerProperty().get()).contains("none (local only)");
+        assertThat(vm.headerProperty().get()).contains("cloud target: none: no Spot VM is running");
       } finally {
         gw.close();
       }
