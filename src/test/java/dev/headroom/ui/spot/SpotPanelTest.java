@@ -86,7 +86,10 @@ class SpotPanelTest extends FxRobot {
     clickOn("#spot-terminate");
     WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> row.stateProperty().get().equals("DELETED"));
     assertThat(fake.exists(row.vm().zone(), row.name())).isFalse();
-    assertThat(lookup("#spot-message").queryAs(Label.class).getText()).isEqualTo(row.name() + " is deleted");
+    // The message is set on the FX thread after the state: wait for it rather than race it on a loaded machine.
+    Label message = lookup("#spot-message").queryAs(Label.class);
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> message.getText().equals(row.name() + " is deleted"));
+    assertThat(message.getText()).isEqualTo(row.name() + " is deleted");
   }
 
   @Test
