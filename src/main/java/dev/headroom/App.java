@@ -77,6 +77,7 @@ final class App implements AutoCloseable {
   private final Optional<UsageLogTailer> tailer;
   private volatile BudgetAlerts budgetListener = (period, percent, budget) -> { };
   private Tasks.Handle tailing;
+  private volatile boolean started;
 
   final String sessionId = "s-" + UUID.randomUUID().toString().substring(0, 8);
 
@@ -189,6 +190,7 @@ final class App implements AutoCloseable {
   }
 
   void start() {
+    started = true;
     memory.start();
     spot.start(VM_POLL);
     cost.start();
@@ -200,7 +202,8 @@ final class App implements AutoCloseable {
   @Override
   public void close() {
     engine.stop();
-    if (settings.autoCreate().terminateOnQuit() && spot.activeOrPending() > 0) {
+    // Only the running app quits: a CLI verb (vm create) closing its App must not delete what it just created.
+    if (started && settings.autoCreate().terminateOnQuit() && spot.activeOrPending() > 0) {
       LOG.info("Terminating managed VMs on quit (autoCreate.terminateOnQuit)");
       try {
         spot.terminateAll("Headroom quit").get(3, TimeUnit.MINUTES);

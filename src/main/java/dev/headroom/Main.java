@@ -26,14 +26,17 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Entry point. With no arguments: the desktop app (tray + dashboard). {@code --headless}: the engine without UI.
- * CLI verbs: {@code status [--json]}, {@code vm create|list|terminate NAME|--all}, {@code cost}.
+ * CLI verbs: {@code status [--json]}, {@code vm create|list|show|terminate} (see {@link SpotCommands} for what each
+ * waits for and its exit codes), {@code cost}.
  */
 public final class Main {
   static final String USAGE = String.join("\n",
       "Usage: headroom [--dashboard [TAB]]  start the desktop app (tray icon; --dashboard opens the window on TAB)",
       "       headroom --headless           run the engine without a UI (Ctrl-C to stop)",
       "       headroom status [--json]      print current memory and pressure",
-      "       headroom vm create|list       create a Spot VM / list managed VMs",
+      "       headroom vm create [--timeout 5m]  create a Spot VM and wait until it runs",
+      "       headroom vm list [--json]     managed VMs, live state polled (read-only)",
+      "       headroom vm show NAME [--json]  one VM and its timeline",
       "       headroom vm terminate NAME|--all",
       "       headroom cost [--json]        print today's and this month's spend",
       "       headroom price vm TYPE [--region R] [--json] | price llm MODEL [--input N ...] [--json]",

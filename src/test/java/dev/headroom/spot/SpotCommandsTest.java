@@ -44,8 +44,9 @@ class SpotCommandsTest {
     fake.now = clock::instant;
     gcp = fake.settings(List.of("us-central1-a", "us-central1-b"));
     db = Database.open(dir);
-    spot = new SpotVmService(FakeComputeServer.client(gcp), gcp, new SpotStore(db), clock, tasks, "cli-test");
-    cli = new SpotCommands(spot, clock, Duration.ofSeconds(30));
+    spot = new SpotVmService(FakeComputeServer.client(gcp), gcp, new SpotStore(db), clock, tasks, "cli-test",
+        FakeComputeServer.FAST_RETRY);
+    cli = new SpotCommands(spot, clock, Duration.ofSeconds(30), Duration.ofMillis(20));
   }
 
   @AfterEach
@@ -134,9 +135,117 @@ class SpotCommandsTest {
   }
 
   @Test
-  void terminateOfAnUnknownNameExitsOne() {
-    assertThat(cli.run(List.of("terminate", "nope"), out, err)).isEqualTo(SpotCommands.FAILED);
-    assertThat(err()).contains("No VM named nope is managed by Headroom");
+  void terminateOfAnUnknownNameTouchesNothing() {
+    fake.seed("us-central1-a", "headroom-stale", "TERMINATED", Map.of("managed-by", "headroom"));
+    fake.seed("us-central1-b", "headroom-other-session", "RUNNING", Map.of("managed-by", "headroom",
+        "headroom-session", "s-other"));
+    assertThat(cli.run(List.of("terminate", "headroom-typo"), out, err)).isEqualTo(SpotCommands.NO_SUCH_VM);
+    assertThat(err()).contains("no VM named headroom-typo is managed by Headroom; nothing was changed");
+    assertThat(fake.requests).noneMatch(r -> r.startsWith("DELETE"));
+    assertThat(fake.exists("us-central1-a", "headroom-stale")).isTrue();
+    assertThat(spot.vms()).isEmpty(); // nothing adopted
+  }
+
+  @Test
+  void createWaitsForRunningWhenTheInstanceIsStillStagingAfterItsOperation() {
+    fake.stagingGets.put("us-central1-a", 3);
+    assertThat(cli.run(List.of("create"), out, err)).isEqualTo(SpotCommands.OK);
+    SpotVm vm = spot.vms().get(0);
+    assertThat(vm.state()).isEqualTo(VmState.RUNNING);
+    String[] lines = out().strip().split("\\R");
+    assertThat(lines[lines.length - 1]).isEqualTo(vm.name() + " RUNNING in us-central1-a at " + vm.externalIp());
+    assertThat(out()).contains("Creating in us-central1-a").contains("status STAGING");
+  }
+
+  @Test
+  void createPrintsEachZoneTriedAndWhy() {
+    fake.operationErrorInZone.put("us-central1-a", "ZONE_RESOURCE_POOL_EXHAUSTED");
+    assertThat(cli.run(List.of("create"), out, err)).isEqualTo(SpotCommands.OK);
+    assertThat(out()).contains("Creating in us-central1-a").contains("us-central1-a: no Spot capacity")
+        .contains("Creating in us-central1-b").contains(" RUNNING in us-central1-b at ");
+  }
+
+  @Test
+  void createGivesUpAtItsTimeoutWithExitFourAndKeepsTheVmTracked() {
+    fake.stagingGets.put("us-central1-a", 1_000_000);
+    assertThat(cli.run(List.of("create", "--timeout", "1s"), out, err)).isEqualTo(SpotCommands.TIMED_OUT);
+    SpotVm vm = spot.vms().get(0);
+    assertThat(err()).contains(vm.name() + " is still PROVISIONING in us-central1-a after 1 s")
+        .contains("vm terminate " + vm.name());
+    assertThat(vm.state()).isEqualTo(VmState.PROVISIONING);
+  }
+
+  @Test
+  void createTimeoutsAreReadInSecondsMinutesOrIso() {
+    assertThat(SpotCommands.createTimeout(List.of())).contains(Duration.ofMinutes(5));
+    assertThat(SpotCommands.createTimeout(List.of("--timeout", "90s"))).contains(Duration.ofSeconds(90));
+    assertThat(SpotCommands.createTimeout(List.of("--timeout=10m"))).contains(Duration.ofMinutes(10));
+    assertThat(SpotCommands.createTimeout(List.of("--timeout", "PT2M"))).contains(Duration.ofMinutes(2));
+    assertThat(SpotCommands.createTimeout(List.of("--timeout", "soon"))).isEmpty();
+    assertThat(SpotCommands.createTimeout(List.of("--timeout", "0"))).isEmpty();
+    assertThat(cli.run(List.of("create", "--timeout"), out, err)).isEqualTo(SpotCommands.USAGE);
+  }
+
+  @Test
+  void listIsReadOnlyAndShowsAPreemptedVmStillStoppingAsPreempted() {
+    cli.run(List.of("create"), out, err);
+    SpotVm vm = spot.vms().get(0);
+    clock.advance(Duration.ofMinutes(3));
+    fake.preempt(vm.zone(), vm.name(), clock.instant(), true);
+    clock.advance(Duration.ofMinutes(1));
+    outBytes.reset();
+    assertThat(cli.run(List.of("list"), out, err)).isEqualTo(SpotCommands.OK);
+    assertThat(out()).contains("PREEMPTED").contains("0:03:00");
+    assertThat(fake.requests).noneMatch(r -> r.startsWith("DELETE"));
+  }
+
+  @Test
+  void listWithComputeEngineUnreachableExitsFiveAndShowsStoredRowsAsLastKnown() {
+    cli.run(List.of("create"), out, err);
+    fake.close();
+    clock.advance(Duration.ofMinutes(20));
+    outBytes.reset();
+    assertThat(cli.run(List.of("list"), out, err)).isEqualTo(SpotCommands.UNREACHABLE);
+    assertThat(err()).contains("Compute Engine could not be reached").contains("last known");
+    assertThat(out()).contains("LAST KNOWN").contains("RUNNING").contains("20 min ago");
+  }
+
+  @Test
+  void listJsonKeepsTheStableFieldsAndDeletedVms() throws Exception {
+    cli.run(List.of("create"), out, err);
+    String first = spot.vms().get(0).name();
+    cli.run(List.of("terminate", first), out, err);
+    cli.run(List.of("create"), out, err);
+    outBytes.reset();
+    assertThat(cli.run(List.of("list", "--json"), out, err)).isEqualTo(SpotCommands.OK);
+    JsonNode arr = new ObjectMapper().readTree(out());
+    assertThat(arr.isArray()).isTrue();
+    assertThat(arr).hasSize(2);
+    for (JsonNode vm : arr) {
+      for (String field : List.of("name", "zone", "machineType", "state", "externalIp", "lastMessage")) {
+        assertThat(vm.has(field)).as(field).isTrue();
+      }
+    }
+    assertThat(arr.get(0).path("name").asText()).isEqualTo(first);
+    assertThat(arr.get(0).path("state").asText()).isEqualTo("DELETED");
+    assertThat(arr.get(1).path("state").asText()).isEqualTo("RUNNING");
+  }
+
+  @Test
+  void showPrintsTheVmAndItsTimeline() throws Exception {
+    fake.operationErrorInZone.put("us-central1-a", "ZONE_RESOURCE_POOL_EXHAUSTED_WITH_DETAILS");
+    cli.run(List.of("create"), out, err);
+    String name = spot.vms().get(0).name();
+    outBytes.reset();
+    assertThat(cli.run(List.of("show", name), out, err)).isEqualTo(SpotCommands.OK);
+    assertThat(out()).startsWith(name + "  RUNNING").contains("Timeline (UTC):")
+        .contains("us-central1-a: no Spot capacity").contains("Running in us-central1-b");
+    outBytes.reset();
+    assertThat(cli.run(List.of("show", name, "--json"), out, err)).isEqualTo(SpotCommands.OK);
+    JsonNode vm = new ObjectMapper().readTree(out());
+    assertThat(vm.path("state").asText()).isEqualTo("RUNNING");
+    assertThat(vm.path("events").get(0).path("state").asText()).isEqualTo("REQUESTED");
+    assertThat(cli.run(List.of("show", "nope"), out, err)).isEqualTo(SpotCommands.NO_SUCH_VM);
   }
 
   @Test
