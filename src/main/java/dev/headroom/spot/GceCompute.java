@@ -9,6 +9,7 @@ import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ApiException;
 import com.google.api.gax.rpc.StatusCode;
+import com.google.api.gax.rpc.UnaryCallSettings;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.compute.v1.AccessConfig;
 import com.google.cloud.compute.v1.AttachedDisk;
@@ -144,6 +145,14 @@ public final class GceCompute implements Compute {
     b.listSettings().setRetrySettings(call);
     b.insertSettings().setRetrySettings(call);
     b.deleteSettings().setRetrySettings(call);
+    // An insert or delete starts with its own initial call (not insertSettings()): the same deadline, and no retry
+    // by the library (Headroom retries it with the same requestId and says so in the timeline).
+    b.insertOperationSettings().setInitialCallSettings(UnaryCallSettings
+        .<InsertInstanceRequest, OperationSnapshot>newUnaryCallSettingsBuilder()
+        .setRetryableCodes(java.util.Set.of()).setRetrySettings(call).build());
+    b.deleteOperationSettings().setInitialCallSettings(UnaryCallSettings
+        .<DeleteInstanceRequest, OperationSnapshot>newUnaryCallSettingsBuilder()
+        .setRetryableCodes(java.util.Set.of()).setRetrySettings(call).build());
     ops.getSettings().setRetrySettings(call);
     ops.listSettings().setRetrySettings(call);
     RetrySettings poll = RetrySettings.newBuilder()
@@ -285,7 +294,7 @@ public final class GceCompute implements Compute {
   }
 
   private Operation await(OperationFuture<Operation, Operation> future, String zone, String what) {
-    long limitMs = polling.total().plus(polling.callDeadline()).toMillis();
+    long limitMs = polling.total().plus(polling.callDeadline()).toMillis(); // the poller's own limit comes first
     try {
       return future.get(limitMs, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -303,10 +312,11 @@ public final class GceCompute implements Compute {
           + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), e);
     } catch (ApiException e) {
       throw wrap(e, what);
-    } catch (TimeoutException e) {
+    } catch (TimeoutException | CancellationException e) {
+      // CancellationException: the poller gave up at Polling.total with the operation still running.
       future.cancel(true);
       throw new ComputeException(ComputeException.Kind.TRANSIENT, "Compute Engine did not finish the operation to "
-          + what + " within " + seconds(Duration.ofMillis(limitMs)), e);
+          + what + " within " + Retry.seconds(polling.total()) + " (it may still finish)", e);
     } catch (InterruptedException e) {
       future.cancel(true);
       Thread.currentThread().interrupt();
@@ -418,10 +428,6 @@ public final class GceCompute implements Compute {
   // Zones, machine types and targets come back as full URLs; Headroom speaks short names.
   private static String lastSegment(String urlOrName) {
     return urlOrName.substring(urlOrName.lastIndexOf('/') + 1);
-  }
-
-  private static String seconds(Duration d) {
-    return d.toSeconds() + " s";
   }
 
   /** Compute Engine timestamps are RFC 3339 with an offset ({@code 2026-11-23T10:00:00.000-08:00}). */

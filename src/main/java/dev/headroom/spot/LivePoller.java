@@ -29,6 +29,11 @@ final class LivePoller {
    * RUNNING: a VM that vanishes within this much of its limit was deleted by the limit, not preempted.
    */
   static final Duration LIFETIME_TOLERANCE = Duration.ofMinutes(2);
+  /**
+   * A PROVISIONING VM not visible yet is FAILED only this long after its request: an insert whose outcome was not
+   * known (no answer, an operation past its limit) may still create it.
+   */
+  static final Duration PROVISIONING_GRACE = Duration.ofMinutes(15);
   private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
       .withZone(ZoneOffset.UTC);
 
@@ -83,8 +88,10 @@ final class LivePoller {
           return;
         }
         ended(vm, preempted, Optional.empty(), "Preempted: the VM disappeared without Headroom asking" + context);
+      } else if (vm.state().active() && now.isBefore(vm.requestedAt().plus(PROVISIONING_GRACE))) {
+        return; // not visible yet: its insert may still be running
       } else if (vm.state().active()) {
-        String msg = "The VM disappeared before it was running" + context;
+        String msg = "The VM never appeared or disappeared before it was running" + context;
         book.transition(vm.ended(VmState.FAILED, now, msg), msg);
       }
       return;

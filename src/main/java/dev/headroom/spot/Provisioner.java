@@ -48,7 +48,8 @@ final class Provisioner {
           String msg = "Terminated before any VM was created (" + cancelled.get() + ")";
           return book.transition(vm.ended(VmState.DELETED, clock.instant(), msg), msg);
         }
-        return trackIfCreated(c, vm, tried, "Terminate asked (" + cancelled.get() + ") before the next zone");
+        return trackIfCreated(c, vm, tried, "Terminated before the next zone was tried (" + cancelled.get() + ")",
+            VmState.DELETED, false);
       }
       String requestId = UUID.randomUUID().toString();
       String msg = "Creating in " + zone + " (requestId " + requestId + ")";
@@ -70,9 +71,11 @@ final class Provisioner {
               + (zone.equals(gcp.zones().get(gcp.zones().size() - 1)) ? "" : "; trying the next zone"));
           continue;
         }
-        return trackIfCreated(c, vm, tried, e.userMessage());
+        // After TRANSIENT failures (no answer, 5xx, an operation past its limit) the outcome is not known.
+        return trackIfCreated(c, vm, tried, e.userMessage(), VmState.FAILED,
+            e.kind() == ComputeException.Kind.TRANSIENT);
       } catch (AppException e) {
-        return trackIfCreated(c, vm, tried, e.userMessage());
+        return trackIfCreated(c, vm, tried, e.userMessage(), VmState.FAILED, false);
       }
       return afterInsert(c, vm);
     }
@@ -84,7 +87,7 @@ final class Provisioner {
                     + gcp.region() + ", or choose another machine type or region.")
         : "No zone of " + gcp.region() + " could create " + gcp.machineType() + " (" + String.join("; ", failures)
             + "). Try later, another machine type, or more zones in gcp.zones.";
-    return trackIfCreated(c, vm, tried, msg);
+    return trackIfCreated(c, vm, tried, msg, VmState.FAILED, false);
   }
 
   /** The insert succeeded: read the instance once; RUNNING now, or PROVISIONING for the poller to follow. */
@@ -105,10 +108,13 @@ final class Provisioner {
   }
 
   /**
-   * Creation failed as far as the calls said: before recording FAILED, ask each zone tried whether the instance
-   * exists after all (a lost answer, an operation that timed out but went on). One that exists is tracked.
+   * Creation failed as far as the calls said: before recording {@code ifAbsent}, ask each zone tried whether the
+   * instance exists after all (a lost answer, an operation that timed out but went on). One that exists is tracked.
+   * When the last failure left the outcome unknown (an operation may still be running), the VM stays PROVISIONING
+   * and the poller settles it ({@link LivePoller#PROVISIONING_GRACE}).
    */
-  private SpotVm trackIfCreated(Compute c, SpotVm vm, List<String> tried, String failure) {
+  private SpotVm trackIfCreated(Compute c, SpotVm vm, List<String> tried, String failure, VmState ifAbsent,
+      boolean outcomeUnknown) {
     for (int i = tried.size() - 1; i >= 0; i--) {
       String zone = tried.get(i);
       Optional<Compute.Instance> live;
@@ -132,6 +138,11 @@ final class Provisioner {
         return book.transition(found, msg);
       }
     }
-    return book.transition(vm.ended(VmState.FAILED, clock.instant(), failure), failure);
+    if (outcomeUnknown) {
+      String msg = failure + ". Whether " + vm.name() + " was created is not known yet: polling follows it (FAILED"
+          + " if it has not appeared within " + LivePoller.PROVISIONING_GRACE.toMinutes() + " min of the request)";
+      return book.event(vm.with(VmState.PROVISIONING, msg), msg);
+    }
+    return book.transition(vm.ended(ifAbsent, clock.instant(), failure), failure);
   }
 }

@@ -125,6 +125,58 @@ class ComputeAnswersTest {
     assertThat(spot.activeOrPending()).isEqualTo(1);
   }
 
+  private SpotVmService withPolling(GceCompute.Polling polling, Retry retry) {
+    spot.close();
+    return new SpotVmService(() -> GceCompute.connect(gcp, polling), gcp, new SpotStore(db), clock, cloud,
+        "s-issue9", retry);
+  }
+
+  @Test
+  void anInsertAnsweredAfterItsDeadlineIsSentAgainWithTheSameRequestId() throws Exception {
+    spot = withPolling(new GceCompute.Polling(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(10),
+        Duration.ofMillis(400)), FakeComputeServer.FAST_RETRY);
+    fake.slowInserts.set(1);
+    fake.slowInsertDelay = Duration.ofMillis(1500);
+    SpotVm vm = create();
+    assertThat(vm.state()).isEqualTo(VmState.RUNNING);
+    assertThat(fake.insertRequestIds).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(fake.insertRequestIds).containsOnly(fake.insertRequestIds.get(0));
+    assertThat(timeline(vm.name())).anyMatch(m -> m.contains("did not answer before the call deadline")
+        && m.contains("sending the same request"));
+    Thread.sleep(1600); // the slow first request is processed after all: still one instance
+    assertThat(spot.poll()).isEmpty();
+    assertThat(fake.exists("us-central1-a", vm.name())).isTrue();
+    assertThat(spot.vms()).hasSize(1);
+  }
+
+  @Test
+  void anInsertOperationStillRunningAtItsLimitIsFollowedNotFailed() throws Exception {
+    spot = withPolling(new GceCompute.Polling(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(300),
+        Duration.ofSeconds(2)), new Retry(2, Duration.ofMillis(10), Duration.ofMillis(10), Retry.Sleeper.THREAD));
+    fake.holdOperations = new java.util.concurrent.CountDownLatch(1);
+    SpotVm vm = create();
+    assertThat(vm.state()).isEqualTo(VmState.PROVISIONING);
+    assertThat(vm.lastMessage()).contains("did not finish the operation").contains("not known yet");
+    assertThat(fake.inserts).hasSize(2); // the same request sent again, not another zone
+    fake.holdOperations.countDown(); // Compute Engine finishes the insert after all
+    assertThat(spot.poll()).isEmpty();
+    assertThat(spot.vm(vm.name()).orElseThrow().state()).isEqualTo(VmState.RUNNING);
+  }
+
+  @Test
+  void aVmWhoseInsertOutcomeIsUnknownFailsOnlyAfterTheGrace() throws Exception {
+    spot = withPolling(new GceCompute.Polling(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(300),
+        Duration.ofSeconds(2)), new Retry(1, Duration.ZERO, Duration.ZERO, Retry.Sleeper.THREAD));
+    fake.holdOperations = new java.util.concurrent.CountDownLatch(1);
+    SpotVm vm = create();
+    assertThat(spot.poll()).isEmpty();
+    assertThat(spot.vm(vm.name()).orElseThrow().state()).isEqualTo(VmState.PROVISIONING);
+    clock.advance(LivePoller.PROVISIONING_GRACE);
+    spot.poll();
+    assertThat(spot.vm(vm.name()).orElseThrow().state()).isEqualTo(VmState.FAILED);
+    fake.holdOperations.countDown();
+  }
+
   @Test
   void aCreateIsMarkedFailedOnlyAfterAskingWhetherTheInstanceExists() throws Exception {
     fake.nextOperationError = "INVALID_FIELD_VALUE";

@@ -68,6 +68,9 @@ public final class FakeComputeServer implements AutoCloseable {
   public volatile boolean legacyOperationErrors;
   /** Zone -> number of GETs an instance answers STAGING after its insert operation is DONE. */
   public final Map<String, Integer> stagingGets = new ConcurrentHashMap<>();
+  /** The next N insert POSTs are processed only after {@link #slowInsertDelay} (past the caller's deadline). */
+  public final AtomicInteger slowInserts = new AtomicInteger();
+  public volatile Duration slowInsertDelay = Duration.ofSeconds(1);
   /** The fake's clock for operation and preemption times (tests point it at their MutableClock). */
   public volatile java.util.function.Supplier<java.time.Instant> now = java.time.Instant::now;
   /** Every answer waits this long first (a slow endpoint). */
@@ -276,6 +279,9 @@ public final class FakeComputeServer implements AutoCloseable {
       } else if (method.equals("GET")) {
         ObjectNode i = instances.get(zone + "/" + name);
         if (i == null) {
+          i = finishPendingInsert(zone, name);
+        }
+        if (i == null) {
           notFound(ex, project, zone, name);
           return;
         }
@@ -297,6 +303,27 @@ public final class FakeComputeServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Operations run on the server whether or not anyone polls them: finish a released insert of zone/name. */
+  private ObjectNode finishPendingInsert(String zone, String name) {
+    java.util.concurrent.CountDownLatch hold = holdOperations;
+    if (hold != null && hold.getCount() > 0) {
+      return null;
+    }
+    for (Op op : ops.values()) {
+      synchronized (op) {
+        if (op.json.path("operationType").asText().equals("insert")
+            && op.json.path("targetLink").asText().endsWith("/zones/" + zone + "/instances/" + name)
+            && !op.json.path("status").asText().equals("DONE")) {
+          op.onDone.run();
+          op.json.put("status", "DONE");
+          op.json.put("progress", 100);
+          op.json.put("endTime", rfc3339(now.get()));
+        }
+      }
+    }
+    return instances.get(zone + "/" + name);
   }
 
   private void delete(HttpExchange ex, String project, String zone, String name) throws IOException {
@@ -327,6 +354,13 @@ public final class FakeComputeServer implements AutoCloseable {
     String requestId = query(ex.getRequestURI().getRawQuery()).getOrDefault("requestId", "");
     inserts.add(body);
     insertRequestIds.add(requestId);
+    if (slowInserts.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      try {
+        Thread.sleep(slowInsertDelay.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     Op earlier = requestId.isEmpty() ? null : byRequestId.get(requestId);
     if (earlier != null) {
       // Compute Engine recognises a repeated requestId and answers with the first request's operation.
