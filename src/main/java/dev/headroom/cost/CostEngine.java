@@ -126,6 +126,11 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     return Optional.of(settings.dailyBudgetUsd().subtract(s.totalToday()).max(BigDecimal.ZERO));
   }
 
+  /** Where the LLM price book comes from and its date (shown beside the per-model costs). */
+  public Optional<PriceBook.Source> priceBookSource() {
+    return book.source();
+  }
+
   /** The Spot $/h of a machine type in the configured region, when known. */
   public Optional<BigDecimal> hourlyPrice(String machineType) {
     return prices.hourlyPrice(machineType, region).map(VmPrice::perHour);

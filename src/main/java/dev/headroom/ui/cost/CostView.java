@@ -110,7 +110,9 @@ public final class CostView {
     modelsTitle.getStyleClass().add("section-title");
     Label vmsTitle = new Label("Spot VMs this month");
     vmsTitle.getStyleClass().add("section-title");
-    VBox modelBox = new VBox(4, modelsTitle, models);
+    Label bookDate = caption("");
+    bookDate.textProperty().bind(vm.priceBookProperty());
+    VBox modelBox = new VBox(4, modelsTitle, models, bookDate);
     VBox vmBox = new VBox(4, vmsTitle, vmTable);
     VBox.setVgrow(models, Priority.ALWAYS);
     VBox.setVgrow(vmTable, Priority.ALWAYS);

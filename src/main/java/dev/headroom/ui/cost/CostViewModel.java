@@ -45,6 +45,7 @@ public final class CostViewModel {
   private final StringProperty forecast = new SimpleStringProperty("—");
   private final StringProperty forecastNote = new SimpleStringProperty("");
   private final StringProperty split = new SimpleStringProperty("");
+  private final StringProperty priceBook = new SimpleStringProperty("");
   private final StringProperty dailyText = new SimpleStringProperty("");
   private final StringProperty monthlyText = new SimpleStringProperty("");
   private final StringProperty dailyLevel = new SimpleStringProperty("OK");
@@ -218,6 +219,7 @@ public final class CostViewModel {
     split.set("Today: LLM " + usd(s.llmToday()) + " · GCP " + usd(s.gcpToday()) + " (estimate: catalog price ×"
         + " uptime)" + (s.unpricedCallsToday() > 0 ? " · " + f.count(s.unpricedCallsToday()) + " unpriced call(s)"
         : ""));
+    priceBook.set(priceBookNote(engine.priceBookSource()));
     dailyText.set(budgetText("Daily budget", s.daily()));
     monthlyText.set(budgetText("Monthly budget", s.monthly()));
     dailyLevel.set(s.daily().level());
@@ -312,6 +314,17 @@ public final class CostViewModel {
 
   public ReadOnlyStringProperty splitProperty() {
     return split;
+  }
+
+  /** Where the LLM prices come from and their date, e.g. "LLM prices as of 2026-04-23 (… sheet, commit 00035b6)". */
+  public ReadOnlyStringProperty priceBookProperty() {
+    return priceBook;
+  }
+
+  static String priceBookNote(java.util.Optional<dev.headroom.cost.PriceBook.Source> source) {
+    return source.map(b -> "LLM prices as of " + (b.asOf().isBlank() ? "an unknown date" : b.asOf()) + " ("
+        + b.sheet() + (b.commit().isBlank() ? "" : ", commit " + b.commit().substring(0, Math.min(7,
+        b.commit().length()))) + ")").orElse("LLM prices: bundled book (undated)");
   }
 
   public ReadOnlyStringProperty dailyTextProperty() {
