@@ -30,7 +30,7 @@ class CostViewModelPriceBookTest {
           new PriceService(Optional.empty(), db, clock, 0, "pd-balanced"), "us-central1",
           new CostSettings(BigDecimal.TEN, BigDecimal.TEN, "", ""), List::of, clock, ZoneOffset.UTC,
           ExecutorTasks.sameThread(), (p, pct, b) -> { });
-      CostViewModel vm = new CostViewModel(engine, Runnable::run, ZoneOffset.UTC);
+      CostViewModel vm = new CostViewModel(engine, Runnable::run);
       vm.onSnapshot(engine.tick());
       assertThat(vm.priceBookProperty().get()).contains("2026-04-23").contains("litellm").contains("00035b6");
     }
