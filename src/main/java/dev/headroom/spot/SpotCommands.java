@@ -183,7 +183,8 @@ public final class SpotCommands {
         return timedOut(Optional.of(vm), waitFor, err);
       default:
         err.println("headroom: " + vm.name() + " " + vm.state() + ": " + vm.lastMessage());
-        return FAILED;
+        // No credentials found on first use: the same exit code as when known beforehand.
+        return vm.lastMessage().equals(spot.notConnectedReason().orElse(null)) ? NOT_CONNECTED : FAILED;
     }
   }
 

@@ -269,6 +269,16 @@ class ComputeAnswersTest {
   }
 
   @Test
+  void slowButInTimeAnswersStillCreateAndDeleteOnce() throws Exception {
+    fake.answerDelay = Duration.ofMillis(150);
+    SpotVm vm = create();
+    assertThat(vm.state()).isEqualTo(VmState.RUNNING);
+    assertThat(spot.terminate(vm.name(), "test").get(30, TimeUnit.SECONDS).state()).isEqualTo(VmState.DELETED);
+    assertThat(fake.inserts).hasSize(1);
+    assertThat(fake.deletes).containsExactly(vm.name());
+  }
+
+  @Test
   void anUnreachableEndpointIsTransient() throws Exception {
     fake.close();
     try (GceCompute c = GceCompute.connect(gcp, FakeComputeServer.FAST_POLLING)) {

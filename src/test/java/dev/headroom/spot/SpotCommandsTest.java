@@ -126,6 +126,18 @@ class SpotCommandsTest {
   }
 
   @Test
+  void terminateByNameLeavesEveryOtherVmAlone() {
+    cli.run(List.of("create"), out, err);
+    cli.run(List.of("create"), out, err);
+    SpotVm keep = spot.vms().get(0);
+    SpotVm gone = spot.vms().get(1);
+    assertThat(cli.run(List.of("terminate", gone.name()), out, err)).isEqualTo(SpotCommands.OK);
+    assertThat(fake.deletes).containsExactly(gone.name());
+    assertThat(fake.exists(keep.zone(), keep.name())).isTrue();
+    assertThat(spot.vm(keep.name()).orElseThrow().state()).isEqualTo(VmState.RUNNING);
+  }
+
+  @Test
   void terminateAllDeletesEveryActiveVm() {
     cli.run(List.of("create"), out, err);
     cli.run(List.of("create"), out, err);
@@ -256,6 +268,19 @@ class SpotCommandsTest {
     SpotCommands offlineCli = new SpotCommands(offline, clock, Duration.ofSeconds(5));
     assertThat(offlineCli.run(List.of("create"), out, err)).isEqualTo(SpotCommands.NOT_CONNECTED);
     assertThat(err()).contains("gcloud auth application-default login").contains("gcp.project");
+  }
+
+  @Test
+  void withoutCredentialsFoundOnFirstUseCreateExitsThree() {
+    String howTo = "Google Cloud is not connected: no Application Default Credentials were found. "
+        + GceCompute.howToConnect();
+    SpotVmService noAdc = new SpotVmService(() -> {
+      throw new dev.headroom.core.AppException(howTo);
+    }, gcp, new SpotStore(db), clock, tasks, "x");
+    SpotCommands noAdcCli = new SpotCommands(noAdc, clock, Duration.ofSeconds(5), Duration.ofMillis(20));
+    assertThat(noAdcCli.run(List.of("create"), out, err)).isEqualTo(SpotCommands.NOT_CONNECTED);
+    assertThat(err()).contains("gcloud auth application-default login");
+    assertThat(noAdcCli.run(List.of("list"), out, err)).isEqualTo(SpotCommands.NOT_CONNECTED);
   }
 
   @Test
