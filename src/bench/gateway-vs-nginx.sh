@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Gateway vs nginx proxying the same upstream, in one run, on loopback only (DESIGN.md 5: >= 0.5x nginx's req/s,
 # <= 50 us median added latency). Starts an upstream (nginx answering a 2-byte 200), nginx as a reverse proxy to it
-# (keep-alive upstream pool), and the packaged Headroom --headless with one LOCAL_ONLY route to it; measures each of
-# direct / nginx / gateway with wrk, then stops everything it started.
-#   Throughput: wrk -t2 -c32 for SECONDS.  Latency: wrk -t1 -c1 (one request at a time) --latency, median.
-# Usage: src/bench/gateway-vs-nginx.sh [seconds=10] [jvm=both|shipped|default]
-#   shipped = packaging/jvm.options (C1 only, serial GC: what the installers run); default = the JVM's defaults.
+# (keep-alive upstream pool), and the packaged Headroom --headless with one LOCAL_ONLY route to it; measures direct /
+# nginx / gateway with wrk, then stops everything it started.
+#   Throughput: wrk -t2 -c32.  Latency: wrk -t1 -c1 (one request at a time) --latency, median (p50).
+#   The three are measured in alternating rounds (direct, nginx, gateway, direct, ...) so a busy machine weighs on
+#   all alike; the figures are the medians over the rounds, the ratios are computed per round, then the median taken.
+# Usage: src/bench/gateway-vs-nginx.sh [seconds-per-measurement=5] [rounds=3] [jvm=both|shipped|default]
+#   shipped = packaging/jvm.options (C1 only, serial GC: what the installers run); default = the JVM's defaults (C2).
 # Needs: apt-get install -y nginx-light wrk.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-secs="${1:-10}"; jvm="${2:-both}"
+secs="${1:-5}"; rounds="${2:-3}"; jvm="${3:-both}"
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs: apt-get install -y nginx-light wrk" >&2; exit 1; }
 [ -f target/headroom.jar ] || mvn -q -B -DskipTests package
 work=$(mktemp -d)
@@ -54,40 +56,50 @@ wait_port "$up"; wait_port "$px"
 # wrk prints "Requests/sec: N" and, with --latency, "50%  123.00us".
 rps() { wrk -t2 -c32 -d"${secs}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
 p50() { wrk -t1 -c1 -d"${secs}s" --latency "$1" | awk '$1 == "50%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else {sub(/s/,"",v); print v*1e6}}'; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 start_gateway() { # label jvm-options...
   local label=$1; shift
-  local home="$work/home-$label"; mkdir -p "$home"
+  local home="$work/home-${label// /-}"; mkdir -p "$home"
   echo "{\"gateway\":{\"port\":0,\"routes\":[{\"name\":\"b\",\"pathPrefix\":\"/b/\",\"policy\":\"LOCAL_ONLY\",\"localUrl\":\"http://127.0.0.1:$up\",\"kind\":\"GENERIC\"}]}}" > "$home/config.json"
   HEADROOM_HOME="$home" java "$@" -jar target/headroom.jar --headless > "$home/app.log" 2>&1 & gpid=$!; pids+=($gpid)
+  gw=""
   for _ in $(seq 300); do
     gw=$(sed -n 's/^Headroom running headless; gateway on \(http:\/\/127.0.0.1:[0-9]*\).*/\1/p' "$home/app.log")
     [ -n "$gw" ] && break; sleep 0.1
   done
   [ -n "$gw" ] || { echo "gateway did not start:"; cat "$home/app.log"; exit 1; }
+  grep -o "Loopback server listening on .*" "$home/app.log" || true
 }
 stop_gateway() { kill "$gpid"; for _ in $(seq 100); do kill -0 "$gpid" 2>/dev/null || break; sleep 0.1; done; }
 
-echo "warming up nginx and the upstream..."
-wrk -t2 -c32 -d3s "http://127.0.0.1:$px/b/" > /dev/null
-d_rps=$(rps "http://127.0.0.1:$up/"); d_p50=$(p50 "http://127.0.0.1:$up/")
-n_rps=$(rps "http://127.0.0.1:$px/b/"); n_p50=$(p50 "http://127.0.0.1:$px/b/")
-printf "%-28s %12s %12s %14s\n" "path" "req/s" "p50 (us)" "added p50 (us)"
-printf "%-28s %12.0f %12.1f %14s\n" "direct (upstream)" "$d_rps" "$d_p50" "-"
-printf "%-28s %12.0f %12.1f %14.1f\n" "nginx" "$n_rps" "$n_p50" "$(echo "$n_p50 - $d_p50" | bc -l)"
-run_gateway() { # label jvm-options...
+run() { # label jvm-options...
   local label=$1
   start_gateway "$@"
-  wrk -t2 -c32 -d"$((secs > 10 ? secs : 10))s" "$gw/b/" > /dev/null   # JIT warm-up
-  g_rps=$(rps "$gw/b/"); g_p50=$(p50 "$gw/b/")
+  wrk -t2 -c32 -d10s "$gw/b/" > /dev/null   # JIT warm-up
+  wrk -t2 -c32 -d3s "http://127.0.0.1:$px/b/" > /dev/null
+  : > "$work/r"
+  for i in $(seq "$rounds"); do
+    d=$(rps "http://127.0.0.1:$up/"); n=$(rps "http://127.0.0.1:$px/b/"); g=$(rps "$gw/b/")
+    dl=$(p50 "http://127.0.0.1:$up/"); nl=$(p50 "http://127.0.0.1:$px/b/"); gl=$(p50 "$gw/b/")
+    echo "$d $n $g $dl $nl $gl" >> "$work/r"
+    printf "  round %d: req/s direct %.0f nginx %.0f gateway %.0f (%.2fx); p50 us direct %.0f nginx %.0f gateway %.0f\n" \
+      "$i" "$d" "$n" "$g" "$(echo "$g / $n" | bc -l)" "$dl" "$nl" "$gl"
+  done
   stop_gateway
-  printf "%-28s %12.0f %12.1f %14.1f   throughput %.2fx nginx; added latency %+.1f us (nginx %+.1f us)\n" \
-    "gateway ($label)" "$g_rps" "$g_p50" "$(echo "$g_p50 - $d_p50" | bc -l)" "$(echo "$g_rps / $n_rps" | bc -l)" \
-    "$(echo "$g_p50 - $d_p50" | bc -l)" "$(echo "$n_p50 - $d_p50" | bc -l)"
+  col() { awk -v c="$1" '{print $c}' "$work/r" | median; }
+  ratio=$(awk '{print $3 / $2}' "$work/r" | median)
+  nadd=$(awk '{print $5 - $4}' "$work/r" | median); gadd=$(awk '{print $6 - $4}' "$work/r" | median)
+  printf "%-36s %10s %10s %16s\n" "gateway JVM: $label (medians of $rounds)" "req/s" "p50 (us)" "added p50 (us)"
+  printf "%-36s %10.0f %10.1f %16s\n" "  direct (upstream)" "$(col 1)" "$(col 4)" "-"
+  printf "%-36s %10.0f %10.1f %16.1f\n" "  nginx" "$(col 2)" "$(col 5)" "$nadd"
+  printf "%-36s %10.0f %10.1f %16.1f\n" "  gateway" "$(col 3)" "$(col 6)" "$gadd"
+  printf "  => gateway throughput %.2fx nginx; added median latency %+.1f us (nginx %+.1f us)\n" "$ratio" "$gadd" "$nadd"
 }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 case "$jvm" in
-  both) run_gateway "default JIT"; run_gateway "shipped jvm.options" @packaging/jvm.options ;;
-  shipped) run_gateway "shipped jvm.options" @packaging/jvm.options ;;
-  default) run_gateway "default JIT" ;;
+  both) run "default (C2)"; run "shipped jvm.options (C1)" @packaging/jvm.options ;;
+  shipped) run "shipped jvm.options (C1)" @packaging/jvm.options ;;
+  default) run "default (C2)" ;;
   *) echo "jvm must be both, shipped or default" >&2; exit 64 ;;
 esac

@@ -69,7 +69,7 @@ public final class Gateway implements AutoCloseable, LoopbackServer.Fallback {
     this.table = new RoutingTable(settings.enabled() ? settings.routes() : List.of());
     this.cloud = new CloudHealth(cloudTarget, settings.cloudHealthPath(), tasks);
     this.server = new LoopbackServer(settings.port());
-    this.pool = new UpstreamPool(r -> server.endpointPool().execute(r), backendTrust);
+    this.pool = new UpstreamPool(r -> server.endpointPool().execute(r), backendTrust, server::transport);
     this.proxy = new Proxy(settings, usage, clock, pool, r -> server.endpointPool().execute(r));
     AdminEndpoints admin = new AdminEndpoints(this);
     server.mount("/health", admin.health());
@@ -176,9 +176,11 @@ public final class Gateway implements AutoCloseable, LoopbackServer.Fallback {
     Route route = match.get();
     route.requests.incrementAndGet();
     route.last = clock.instant();
-    // Read the cloud target once: the health check may change it while this request is routed.
-    Optional<URI> cloudNow = healthyCloud();
-    Target target = RoutingTable.choose(route.policy, cloudNow.isPresent(), pressured.getAsBoolean());
+    // Read the cloud target once: the health check may change it while this request is routed. LOCAL_ONLY routes
+    // (the hot path) need neither it nor the memory pressure.
+    Optional<URI> cloudNow = route.policy == Policy.LOCAL_ONLY ? Optional.empty() : healthyCloud();
+    Target target = RoutingTable.choose(route.policy, cloudNow.isPresent(),
+        route.policy == Policy.CLOUD_WHEN_PRESSURED && pressured.getAsBoolean());
     if (target == Target.NONE) {
       route.errors.incrementAndGet();
       LoopbackServer.respond(ctx, 503, "Route '" + route.name() + "' is CLOUD_ONLY and no Spot VM is running",

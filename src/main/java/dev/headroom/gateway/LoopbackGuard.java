@@ -21,6 +21,28 @@ final class LoopbackGuard {
 
   private LoopbackGuard() {}
 
+  /** The Host values a server on one port answers, precomputed (checked on every request). */
+  static final class Hosts {
+    private final int port;
+    private final String ip4;
+    private final String name;
+    private final String ip6;
+
+    Hosts(int port) {
+      this.port = port;
+      this.ip4 = "127.0.0.1:" + port;
+      this.name = "localhost:" + port;
+      this.ip6 = "[::1]:" + port;
+    }
+
+    Optional<Rejection> check(String host) {
+      if (host != null && (host.equals(ip4) || host.equalsIgnoreCase(name) || host.equals(ip6))) {
+        return Optional.empty();
+      }
+      return host(host, port);
+    }
+  }
+
   /** Checks the Host header against the bound port. */
   static Optional<Rejection> host(String host, int port) {
     if (host == null || host.isBlank()) {

@@ -14,9 +14,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -100,6 +98,8 @@ public final class LoopbackServer implements AutoCloseable {
   private record Mount(HttpHandler handler, Optional<Semaphore> streamSlots) {}
 
   private final int configuredPort;
+  private final Transport transport = Transport.best();
+  private volatile LoopbackGuard.Hosts hosts;
   private final Map<String, Mount> mounts = new LinkedHashMap<>();
   private Fallback fallback = new Fallback() {
     @Override
@@ -169,14 +169,14 @@ public final class LoopbackServer implements AutoCloseable {
       Thread t = new Thread(r, "loopback-io-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
-    }, NioIoHandler.newFactory());
+    }, transport.io());
     endpoints = new ThreadPoolExecutor(ENDPOINT_THREADS, ENDPOINT_THREADS, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(ENDPOINT_QUEUE), daemon("loopback-endpoint-"));
     ((ThreadPoolExecutor) endpoints).allowCoreThreadTimeOut(true);
     streams = new ThreadPoolExecutor(0, STREAM_CLIENTS * Math.max(1, mounts.size()), 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), daemon("loopback-stream-"));
     int aggregate = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(MAX_ENDPOINT_BODY, fallback.maxBody()));
-    ServerBootstrap b = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+    ServerBootstrap b = new ServerBootstrap().group(loops).channel(transport.server())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -194,7 +194,8 @@ public final class LoopbackServer implements AutoCloseable {
           + "); set gateway.port to a free port, or 0 for any.", e);
     }
     boundPort = ((InetSocketAddress) listener.localAddress()).getPort();
-    LOG.info("Loopback server listening on {}", address());
+    hosts = new LoopbackGuard.Hosts(boundPort);
+    LOG.info("Loopback server listening on {} ({})", address(), transport.server().getSimpleName());
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -216,6 +217,11 @@ public final class LoopbackServer implements AutoCloseable {
 
   public URI address() {
     return URI.create("http://127.0.0.1:" + port());
+  }
+
+  /** The channel classes matching the event loops (the proxy's backend connections share them). */
+  Transport transport() {
+    return transport;
   }
 
   /** The executor mounted handlers run on; the gateway also uses it for work that must not block an event loop. */
@@ -301,7 +307,7 @@ public final class LoopbackServer implements AutoCloseable {
       if (req.decoderResult().isFailure()) {
         return Optional.of(new LoopbackGuard.Rejection(400, "Malformed request"));
       }
-      Optional<LoopbackGuard.Rejection> bad = LoopbackGuard.host(req.headers().get(HttpHeaderNames.HOST), boundPort);
+      Optional<LoopbackGuard.Rejection> bad = hosts.check(req.headers().get(HttpHeaderNames.HOST));
       if (bad.isPresent()) {
         return bad;
       }
@@ -433,7 +439,7 @@ public final class LoopbackServer implements AutoCloseable {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       if (msg instanceof LastHttpContent) {
         promise = promise.unvoid();
-        promise.addListener(f -> ctx.executor().execute(() -> next(ctx)));
+        promise.addListener(f -> next(ctx)); // listeners run on this channel's event loop
       }
       ctx.write(msg, promise);
     }

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -57,12 +56,15 @@ final class UpstreamPool {
   private static final AttributeKey<Listener> LISTENER = AttributeKey.valueOf("headroom.upstreamListener");
 
   private final Executor resolver;
+  private final java.util.function.Supplier<Transport> transport;
   private final SslContext tls;
   private final Map<EventLoop, Map<String, ArrayDeque<Channel>>> idle = new ConcurrentHashMap<>();
 
   /** @param trust whom https backends must be certified by (empty: the JDK's default trust store) */
-  UpstreamPool(Executor resolver, java.util.Optional<javax.net.ssl.TrustManagerFactory> trust) {
+  UpstreamPool(Executor resolver, java.util.Optional<javax.net.ssl.TrustManagerFactory> trust,
+      java.util.function.Supplier<Transport> transport) {
     this.resolver = resolver;
+    this.transport = transport;
     try {
       this.tls = SslContextBuilder.forClient().trustManager(trust.orElse(null)).build();
     } catch (SSLException e) {
@@ -116,7 +118,7 @@ final class UpstreamPool {
 
   private void open(EventLoop loop, URI base, InetSocketAddress address, Promise<Channel> p) {
     boolean https = base.getScheme().equalsIgnoreCase("https");
-    Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+    Bootstrap b = new Bootstrap().group(loop).channel(transport.get().client())
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
         .handler(new ChannelInitializer<SocketChannel>() {
