@@ -5,25 +5,20 @@ import dev.headroom.core.AppException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
@@ -31,17 +26,14 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -78,7 +70,7 @@ public final class LoopbackServer implements AutoCloseable {
   static final int MAX_ENDPOINT_BODY = 2 << 20;
   private static final int ENDPOINT_THREADS = 8;
   private static final int ENDPOINT_QUEUE = 1024;
-  private static final AttributeKey<Runnable> ON_WRITABLE = AttributeKey.valueOf("headroom.onWritable");
+  static final AttributeKey<Runnable> ON_WRITABLE = AttributeKey.valueOf("headroom.onWritable");
 
   /** What serves the requests no mount matches: called on the connection's event loop with the whole request. */
   interface Fallback {
@@ -95,11 +87,8 @@ public final class LoopbackServer implements AutoCloseable {
     void handle(ChannelHandlerContext ctx, FullHttpRequest req);
   }
 
-  private record Mount(HttpHandler handler, Optional<Semaphore> streamSlots) {}
-
   private final int configuredPort;
   private final Transport transport = Transport.best();
-  private volatile LoopbackGuard.Hosts hosts;
   private final Map<String, Mount> mounts = new LinkedHashMap<>();
   private Fallback fallback = new Fallback() {
     @Override
@@ -183,7 +172,9 @@ public final class LoopbackServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024), new HttpServerKeepAliveHandler(),
-                new Guard(), new Aggregator(aggregate), new Dispatch());
+                new RequestGuard(mounts::containsKey,
+                new LoopbackGuard.Hosts(ch.localAddress().getPort()), fallback), new Aggregator(aggregate),
+                new Dispatch(mounts, fallback, endpoints, streams));
           }
         });
     try {
@@ -194,7 +185,6 @@ public final class LoopbackServer implements AutoCloseable {
           + "); set gateway.port to a free port, or 0 for any.", e);
     }
     boundPort = ((InetSocketAddress) listener.localAddress()).getPort();
-    hosts = new LoopbackGuard.Hosts(boundPort);
     LOG.info("Loopback server listening on {} ({})", address(), transport.server().getSimpleName());
   }
 
@@ -277,68 +267,6 @@ public final class LoopbackServer implements AutoCloseable {
     ch.attr(ON_WRITABLE).set(r);
   }
 
-  /**
-   * Checks each request's headers as soon as they arrive, before any body is read: a refused request is answered
-   * and the connection closed; its body is discarded unread.
-   */
-  private final class Guard extends ChannelInboundHandlerAdapter {
-    private boolean discarding;
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof HttpRequest req) {
-        discarding = false;
-        Optional<LoopbackGuard.Rejection> bad = check(req);
-        if (bad.isPresent()) {
-          discarding = true;
-          LOG.debug("Refused {} {}: {}", req.method(), LoopbackGuard.printable(req.uri()), bad.get().message());
-          refuse(ctx, bad.get().status(), bad.get().message());
-          ReferenceCountUtil.release(msg);
-          return;
-        }
-      } else if (discarding && msg instanceof HttpContent) {
-        ReferenceCountUtil.release(msg);
-        return;
-      }
-      ctx.fireChannelRead(msg);
-    }
-
-    private Optional<LoopbackGuard.Rejection> check(HttpRequest req) {
-      if (req.decoderResult().isFailure()) {
-        return Optional.of(new LoopbackGuard.Rejection(400, "Malformed request"));
-      }
-      Optional<LoopbackGuard.Rejection> bad = hosts.check(req.headers().get(HttpHeaderNames.HOST));
-      if (bad.isPresent()) {
-        return bad;
-      }
-      String path = path(req.uri());
-      long declared = HttpUtil.getContentLength(req, -1L);
-      if (mounts.containsKey(path)) {
-        bad = LoopbackGuard.ownEndpoint(req.method().name(), req.headers().get(HttpHeaderNames.ORIGIN),
-            req.headers().get(HttpHeaderNames.CONTENT_TYPE));
-        if (bad.isEmpty() && declared > MAX_ENDPOINT_BODY) {
-          bad = Optional.of(new LoopbackGuard.Rejection(413, "Request body larger than " + MAX_ENDPOINT_BODY
-              + " bytes"));
-        }
-        return bad;
-      }
-      if (declared > fallback.maxBody()) {
-        return Optional.of(new LoopbackGuard.Rejection(413, fallback.tooLarge(path)));
-      }
-      return Optional.empty();
-    }
-
-    private void refuse(ChannelHandlerContext ctx, int status, String message) {
-      byte[] body = HttpJson.errorBody(status, message, Map.of());
-      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-          Unpooled.wrappedBuffer(body));
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      HttpUtil.setContentLength(r, body.length);
-      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-    }
-  }
-
   /** Aggregates bodies; a chunked body over the limit gets a JSON 413 and the connection is closed. */
   private static final class Aggregator extends HttpObjectAggregator {
     Aggregator(int max) {
@@ -354,128 +282,6 @@ public final class LoopbackServer implements AutoCloseable {
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       HttpUtil.setContentLength(r, body.length);
       ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-    }
-  }
-
-  /**
-   * Dispatches whole requests one at a time per connection (a pipelined request waits for the previous answer's
-   * last byte): mounts to their pools, the rest to the fallback on the event loop.
-   */
-  private final class Dispatch extends ChannelDuplexHandler {
-    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
-    private boolean busy;
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (!(msg instanceof FullHttpRequest req)) {
-        ReferenceCountUtil.release(msg);
-        return;
-      }
-      if (busy) {
-        waiting.add(req);
-        return;
-      }
-      serve(ctx, req);
-    }
-
-    private void serve(ChannelHandlerContext ctx, FullHttpRequest req) {
-      busy = true;
-      String path = path(req.uri());
-      Mount mount = mounts.get(path);
-      if (mount == null) {
-        try {
-          if (req.content().readableBytes() > fallback.maxBody()) {
-            respond(ctx, 413, fallback.tooLarge(path), Map.of());
-          } else {
-            fallback.handle(ctx, req);
-          }
-        } catch (RuntimeException e) {
-          LOG.warn("Request {} failed: {}", LoopbackGuard.printable(path), e.toString());
-          respond(ctx, 500, "Internal error: " + e.getClass().getSimpleName(), Map.of());
-        } finally {
-          req.release();
-        }
-        return;
-      }
-      NettyExchange ex;
-      try {
-        ex = new NettyExchange(ctx.channel(), req);
-      } finally {
-        req.release();
-      }
-      if (mount.streamSlots().isEmpty()) {
-        run(ctx, endpoints, mount.handler(), ex, null);
-      } else if (mount.streamSlots().get().tryAcquire()) {
-        run(ctx, streams, mount.handler(), ex, mount.streamSlots().get());
-      } else {
-        respond(ctx, 503, "Too many stream clients (at most " + STREAM_CLIENTS + "); try again later", Map.of());
-      }
-    }
-
-    private void run(ChannelHandlerContext ctx, ExecutorService pool, HttpHandler handler, NettyExchange ex,
-        Semaphore slot) {
-      try {
-        pool.execute(() -> {
-          try {
-            handler.handle(ex);
-          } catch (Exception e) {
-            LOG.debug("Endpoint {} ended: {}", ex.getRequestURI().getRawPath(), e.toString());
-          } finally {
-            ex.close();
-            if (slot != null) {
-              slot.release();
-            }
-          }
-        });
-      } catch (RejectedExecutionException e) {
-        if (slot != null) {
-          slot.release();
-        }
-        respond(ctx, 503, "The server is busy or stopping; try again", Map.of());
-      }
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof LastHttpContent) {
-        promise = promise.unvoid();
-        promise.addListener(f -> next(ctx)); // listeners run on this channel's event loop
-      }
-      ctx.write(msg, promise);
-    }
-
-    private void next(ChannelHandlerContext ctx) {
-      busy = false;
-      FullHttpRequest req = waiting.poll();
-      if (req != null) {
-        if (ctx.channel().isActive()) {
-          serve(ctx, req);
-        } else {
-          req.release();
-        }
-      }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-      Runnable r = ctx.channel().attr(ON_WRITABLE).get();
-      if (r != null && ctx.channel().isWritable()) {
-        r.run();
-      }
-      ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      waiting.forEach(FullHttpRequest::release);
-      waiting.clear();
-      ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      LOG.debug("Connection error: {}", cause.toString());
-      ctx.close();
     }
   }
 }

@@ -1,0 +1,311 @@
+package dev.headroom.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map.Entry;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One forwarding attempt, confined to the client connection's event loop: a backend connection (pooled, or new; a
+ * pooled one the backend had closed is replaced once), the request written, the response relayed as it arrives.
+ * A fixed-length metered response keeps its last piece until its usage is recorded; a response that stops midway
+ * closes the client connection (the only way to tell a client a relayed body is incomplete).
+ */
+final class ProxyExchange implements UpstreamPool.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
+  private final Proxy proxy;
+  private final UpstreamPool pool;
+  private final Proxy.Request req;
+  private final URI base;
+  private final Proxy.Outcome outcome;
+  private final EventLoop loop;
+  private Channel upstream;
+  private boolean reused;
+  private boolean retried;
+  private boolean headersIn;
+  private boolean over;
+  private boolean keepAlive;
+  private boolean sse;
+  private boolean holdLast;
+  private UsageMeter meter;
+  private HttpContent held;
+  private ScheduledFuture<?> timeout;
+
+  ProxyExchange(Proxy proxy, UpstreamPool pool, Proxy.Request req, URI base, Proxy.Outcome outcome) {
+    this.proxy = proxy;
+    this.pool = pool;
+    this.req = req;
+    this.base = base;
+    this.outcome = outcome;
+    this.loop = (EventLoop) req.client.eventLoop();
+  }
+
+  void start() {
+    timeout = loop.schedule(this::timedOut, proxy.upstreamTimeoutSeconds(), TimeUnit.SECONDS);
+    Channel ch = pool.pooled(loop, base);
+    if (ch != null) {
+      reused = true;
+      send(ch);
+    } else {
+      connect();
+    }
+  }
+
+  private void connect() {
+    reused = false;
+    pool.connect(loop, base).addListener(f -> {
+      if (over) {
+        if (f.isSuccess()) {
+          ((Channel) f.getNow()).close();
+        }
+      } else if (f.isSuccess()) {
+        send((Channel) f.getNow());
+      } else {
+        over = true;
+        timeout.cancel(false);
+        if (Proxy.notConnected(f.cause())) {
+          outcome.notConnected(f.cause());
+        } else {
+          proxy.failed(req, base, f.cause());
+          outcome.ended();
+        }
+      }
+    });
+  }
+
+  private void send(Channel ch) {
+    upstream = ch;
+    UpstreamPool.listen(ch, this);
+    String target = Route.stripSlash(base.getRawPath() == null ? "" : base.getRawPath()) + req.pathAndQuery;
+    DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, req.method,
+        target.startsWith("/") ? target : "/" + target, req.body.retainedDuplicate());
+    r.headers().set(req.headers);
+    int port = UpstreamPool.port(base);
+    boolean defaultPort = port == (base.getScheme().equalsIgnoreCase("https") ? 443 : 80);
+    r.headers().set(HttpHeaderNames.HOST, base.getHost() + (defaultPort ? "" : ":" + port));
+    ch.writeAndFlush(r).addListener(f -> {
+      if (!f.isSuccess() && !headersIn && !over) {
+        ch.close(); // closed() retries a reused connection, or answers 502
+      }
+    });
+  }
+
+  private void timedOut() {
+    if (!headersIn && !over) {
+      over = true;
+      if (upstream != null) {
+        UpstreamPool.listen(upstream, null);
+        upstream.close();
+      }
+      proxy.failed(req, base, new Proxy.UpstreamTimeout());
+      outcome.ended();
+    }
+  }
+
+  @Override
+  public void read(Object msg) {
+    if (over) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpResponse resp) {
+      if (resp.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+        ReferenceCountUtil.release(msg);
+        return; // 100 Continue and the like: the real answer follows
+      }
+      headers(resp);
+    }
+    if (msg instanceof HttpContent content) {
+      content(content);
+    }
+  }
+
+  private void headers(HttpResponse resp) {
+    headersIn = true;
+    timeout.cancel(false);
+    keepAlive = HttpUtil.isKeepAlive(resp);
+    outcome.started();
+    int status = resp.status().code();
+    DefaultHttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, resp.status());
+    for (Entry<String, String> h : resp.headers()) {
+      if (!Proxy.SKIP_RESPONSE.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+        out.headers().add(h.getKey(), h.getValue());
+      }
+    }
+    String type = resp.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+    sse = type.startsWith("text/event-stream");
+    long length = HttpUtil.getContentLength(resp, -1L);
+    boolean head = req.method.equals(HttpMethod.HEAD);
+    if (head) {
+      if (length >= 0) {
+        HttpUtil.setContentLength(out, length);
+      }
+    } else if (status == 204 || status == 304) {
+      // no body, no framing
+    } else if (length >= 0 && !sse) {
+      HttpUtil.setContentLength(out, length);
+    } else {
+      HttpUtil.setTransferEncodingChunked(out, true);
+    }
+    if (req.route.metered && status < 400) {
+      meter = new UsageMeter(req.route.anthropic, sse, UsageParsers.requestModel(ByteBufUtil.getBytes(req.body)));
+      holdLast = !sse;
+    }
+    LoopbackServer.onWritable(req.client, () -> {
+      if (upstream != null && !over) {
+        upstream.config().setAutoRead(true);
+      }
+    });
+    req.client.write(out).addListener(this::clientWrite);
+  }
+
+  private void content(HttpContent content) {
+    ByteBuf data = content.content();
+    int n = data.readableBytes();
+    req.route.bytesOut.addAndGet(n);
+    if (meter != null && n > 0) {
+      byte[] copy = ByteBufUtil.getBytes(data);
+      meter.accept(copy, 0, copy.length);
+    }
+    if (content instanceof LastHttpContent) {
+      finish(content);
+      return;
+    }
+    if (holdLast) {
+      // A fixed-length response ends with its last byte: keep the last piece until the usage is recorded.
+      if (held != null) {
+        req.client.write(held).addListener(this::clientWrite);
+      }
+      held = new DefaultHttpContent(data);
+      return;
+    }
+    req.client.write(new DefaultHttpContent(data)).addListener(this::clientWrite);
+    if (sse) {
+      req.client.flush();
+    }
+    if (!req.client.isWritable()) {
+      upstream.config().setAutoRead(false); // resumes when the client drains (LoopbackServer.onWritable)
+    }
+  }
+
+  private void finish(HttpContent last) {
+    over = true;
+    Channel up = upstream;
+    UpstreamPool.listen(up, null);
+    up.config().setAutoRead(true);
+    if (keepAlive) {
+      pool.release(up);
+    } else {
+      up.close();
+    }
+    HttpContent tail = held;
+    held = null;
+    LastHttpContent end = new DefaultLastHttpContent(last.content());
+    if (meter == null) {
+      end(tail, end);
+      return;
+    }
+    UsageMeter m = meter;
+    try {
+      proxy.offLoop().execute(() -> {
+        try {
+          proxy.record(req.route, m);
+        } finally {
+          loop.execute(() -> end(tail, end));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      end(tail, end);
+    }
+  }
+
+  private void end(HttpContent tail, LastHttpContent end) {
+    if (tail != null) {
+      req.client.write(tail);
+    }
+    req.client.writeAndFlush(end).addListener(this::clientWrite);
+    LoopbackServer.onWritable(req.client, null);
+    outcome.ended();
+  }
+
+  private void clientWrite(Future<? super Void> f) {
+    if (!f.isSuccess()) {
+      abandon("the client went away");
+    }
+  }
+
+  @Override
+  public void readComplete() {
+    if (headersIn && !over) {
+      req.client.flush();
+    }
+  }
+
+  @Override
+  public void closed() {
+    if (over) {
+      return;
+    }
+    if (!headersIn) {
+      if (reused && !retried) {
+        // A kept-alive connection the backend had closed: nothing was answered, send it on a new one.
+        retried = true;
+        connect();
+        return;
+      }
+      over = true;
+      timeout.cancel(false);
+      proxy.failed(req, base, new Proxy.UpstreamClosed());
+      outcome.ended();
+      return;
+    }
+    abandon("the backend closed the connection mid-response");
+  }
+
+  private void abandon(String why) {
+    req.client.close();
+    if (over) {
+      return; // the backend connection is already back in the pool or closed
+    }
+    over = true;
+    if (held != null) {
+      held.release();
+      held = null;
+    }
+    if (upstream != null) {
+      UpstreamPool.listen(upstream, null);
+      upstream.close();
+    }
+    LoopbackServer.onWritable(req.client, null);
+    req.route.errors.incrementAndGet();
+    LOG.debug("Relay on route '{}' ended early: {}", req.route.name(), why);
+    outcome.ended();
+  }
+
+  @Override
+  public void writable() {
+    // requests are written whole; nothing waits for the backend to drain
+  }
+}
