@@ -25,7 +25,10 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -110,6 +113,8 @@ public final class LoopbackServer implements AutoCloseable {
   private ExecutorService endpoints;
   private ExecutorService streams;
   private Channel listener;
+  // Open client connections, closed (and their buffers freed) before the event loops stop.
+  private final ChannelGroup connections = new DefaultChannelGroup("loopback", GlobalEventExecutor.INSTANCE);
   private volatile int boundPort = -1;
 
   /** @param port the TCP port on 127.0.0.1 (0 picks a free one) */
@@ -171,6 +176,7 @@ public final class LoopbackServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            connections.add(ch);
             ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024), new HttpServerKeepAliveHandler(),
                 new RequestGuard(mounts::containsKey,
                 new LoopbackGuard.Hosts(ch.localAddress().getPort()), fallback), new Aggregator(aggregate),
@@ -223,6 +229,7 @@ public final class LoopbackServer implements AutoCloseable {
   public synchronized void close() {
     if (listener != null) {
       listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+      connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
       listener = null;
       shutdown();
     }
