@@ -8,6 +8,7 @@ import java.util.List;
  * @param computeEndpoint override of the Compute Engine REST endpoint ({@code http(s)://host:port}, no trailing
  *     slash); empty for Google's default
  * @param billingEndpoint override of the Cloud Billing endpoint, same form
+ * @param sshPort the VMs' SSH port the tunnel to their backend connects to (22; tests point it at a loopback server)
  */
 public record GcpSettings(
     String project,
@@ -22,7 +23,16 @@ public record GcpSettings(
     int backendPort,
     String network,
     String computeEndpoint,
-    String billingEndpoint) {
+    String billingEndpoint,
+    int sshPort) {
+
+  /** Settings with the standard SSH port 22. */
+  public GcpSettings(String project, String region, List<String> zones, String machineType, String imageProject,
+      String imageFamily, int diskSizeGb, String diskType, int maxRunDurationMinutes, int backendPort, String network,
+      String computeEndpoint, String billingEndpoint) {
+    this(project, region, zones, machineType, imageProject, imageFamily, diskSizeGb, diskType, maxRunDurationMinutes,
+        backendPort, network, computeEndpoint, billingEndpoint, 22);
+  }
 
   /** True when a project is set: cloud features are usable (credentials are checked separately). */
   public boolean configured() {

@@ -47,6 +47,7 @@ final class SettingsValidator {
     require(g.maxRunDurationMinutes() >= 1 && g.maxRunDurationMinutes() <= 7 * 24 * 60,
         "gcp.maxRunDurationMinutes", "must be between 1 and 10080");
     require(g.backendPort() > 0 && g.backendPort() < 65536, "gcp.backendPort", "must be a TCP port");
+    require(g.sshPort() > 0 && g.sshPort() < 65536, "gcp.sshPort", "must be a TCP port");
     endpoint(g.computeEndpoint(), "gcp.computeEndpoint");
     endpoint(g.billingEndpoint(), "gcp.billingEndpoint");
 

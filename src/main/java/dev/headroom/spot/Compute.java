@@ -90,6 +90,15 @@ public interface Compute extends AutoCloseable {
    */
   Optional<Instant> preemptedAt(String zone, String name);
 
+  /** One guest attribute the VM's guest environment published ({@code hostkeys/ssh-ed25519 = AAAA...}). */
+  record GuestAttribute(String namespace, String key, String value) {}
+
+  /**
+   * The guest attributes under {@code queryPath} ({@code hostkeys/}); empty while the guest has not published that
+   * path yet (Compute Engine answers 404 for it). A VM that does not exist throws a NOT_FOUND {@link ComputeException}.
+   */
+  Optional<List<GuestAttribute>> guestAttributes(String zone, String name, String queryPath);
+
   @Override
   void close();
 }

@@ -18,6 +18,8 @@ import com.google.cloud.compute.v1.DeleteInstanceRequest;
 import com.google.cloud.compute.v1.ErrorDetails;
 import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.InsertInstanceRequest;
+import com.google.cloud.compute.v1.GetGuestAttributesInstanceRequest;
+import com.google.cloud.compute.v1.GuestAttributes;
 import com.google.cloud.compute.v1.InstancesClient;
 import com.google.cloud.compute.v1.InstancesSettings;
 import com.google.cloud.compute.v1.Items;
@@ -142,6 +144,7 @@ public final class GceCompute implements Compute {
         .setTotalTimeoutDuration(polling.callDeadline())
         .build();
     b.getSettings().setRetrySettings(call);
+    b.getGuestAttributesSettings().setRetrySettings(call);
     b.listSettings().setRetrySettings(call);
     b.insertSettings().setRetrySettings(call);
     b.deleteSettings().setRetrySettings(call);
@@ -282,6 +285,23 @@ public final class GceCompute implements Compute {
       throw wrap(e, "list the operations of " + zone);
     }
     return latest;
+  }
+
+  @Override
+  public Optional<List<GuestAttribute>> guestAttributes(String zone, String name, String queryPath) {
+    GuestAttributes got;
+    try {
+      got = client.getGuestAttributes(GetGuestAttributesInstanceRequest.newBuilder().setProject(project)
+          .setZone(zone).setInstance(name).setQueryPath(queryPath).build());
+    } catch (ApiException e) {
+      // Until the guest publishes the path: 404 "The resource 'hostkeys/' of type 'Guest Attribute' was not found."
+      if (e.getStatusCode().getCode().getHttpStatusCode() == 404 && causeText(e).contains("Guest Attribute")) {
+        return Optional.empty();
+      }
+      throw wrap(e, "read the guest attributes " + queryPath + " of " + name + " in " + zone);
+    }
+    return Optional.of(got.getQueryValue().getItemsList().stream()
+        .map(i -> new GuestAttribute(i.getNamespace(), i.getKey(), i.getValue())).toList());
   }
 
   @Override

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,8 @@ public final class SpotVmService implements AutoCloseable {
   public static final String SESSION_LABEL = "headroom-session";
   /** Metadata key the startup script reads to know which port the gateway expects the backend on. */
   public static final String BACKEND_PORT_METADATA = "headroom-backend-port";
+  /** Makes the guest environment publish the VM's SSH host keys as guest attributes (read to pin them). */
+  public static final String GUEST_ATTRIBUTES_METADATA = "enable-guest-attributes";
   private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
       .withZone(ZoneOffset.UTC);
   /** A failed connection attempt (no credentials yet) is retried at most this often. */
@@ -73,6 +76,7 @@ public final class SpotVmService implements AutoCloseable {
   private final Map<String, String> cancelRequested = new HashMap<>();
   private final Map<String, CompletableFuture<SpotVm>> terminating = new HashMap<>();
   private Tasks.Handle polling;
+  private volatile Function<String, Map<String, String>> vmMetadata = name -> Map.of();
 
   /**
    * @param computeFactory creates the Compute client; called once, lazily, on a cloud thread; throws
@@ -154,6 +158,28 @@ public final class SpotVmService implements AutoCloseable {
    */
   public Runnable addListener(Runnable onChange) {
     return book.addListener(onChange);
+  }
+
+  /**
+   * Extra instance metadata for each VM created from now on, by VM name (the tunnel's {@code ssh-keys}). Called on
+   * a cloud thread just before the insert.
+   */
+  public void setVmMetadata(Function<String, Map<String, String>> perVm) {
+    this.vmMetadata = java.util.Objects.requireNonNull(perVm);
+  }
+
+  /** Adds an entry to the VM's timeline without changing its state (the tunnel's host-key and link status). */
+  public void note(String name, String message) {
+    book.vm(name).ifPresent(vm -> book.note(name, vm.state(), message));
+  }
+
+  /**
+   * The VM's guest attributes under {@code queryPath} (blocking; background threads only); empty while its guest
+   * environment has not published them yet. Throws {@link AppException} when Compute Engine cannot answer.
+   */
+  public Optional<List<Compute.GuestAttribute>> guestAttributes(String name, String queryPath) {
+    SpotVm vm = book.vm(name).orElseThrow(() -> new AppException("No VM named " + name + " is managed by Headroom"));
+    return connection.require().guestAttributes(vm.zone(), name, queryPath);
   }
 
   /** {@link #create(String, Consumer)} without watching the timeline. */
@@ -351,10 +377,12 @@ public final class SpotVmService implements AutoCloseable {
   }
 
   private Compute.VmSpec spec(SpotVm vm) {
+    Map<String, String> metadata = new java.util.TreeMap<>(vmMetadata.apply(vm.name()));
+    metadata.put(BACKEND_PORT_METADATA, String.valueOf(gcp.backendPort()));
+    metadata.put(GUEST_ATTRIBUTES_METADATA, "TRUE");
     return new Compute.VmSpec(vm.name(), vm.zone(), gcp.machineType(), gcp.imageProject(), gcp.imageFamily(),
         gcp.diskSizeGb(), gcp.diskType(), vm.maxRunDuration(),
-        Map.of(LABEL, LABEL_VALUE, SESSION_LABEL, sessionId), startupScript,
-        Map.of(BACKEND_PORT_METADATA, String.valueOf(gcp.backendPort())), gcp.network());
+        Map.of(LABEL, LABEL_VALUE, SESSION_LABEL, sessionId), startupScript, metadata, gcp.network());
   }
 
   private static String loadStartupScript() {

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
 public final class FakeComputeServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern PATH = Pattern.compile(
-      "/compute/v1/projects/([^/]+)/zones/([^/]+)/(instances|operations)(?:/([^/]+))?(/wait)?");
+      "/compute/v1/projects/([^/]+)/zones/([^/]+)/(instances|operations)(?:/([^/]+))?(/wait|/getGuestAttributes)?");
   static final int PAGE_SIZE = 2;
   static final String PREEMPTED = "compute.instances.preempted";
 
@@ -94,6 +94,13 @@ public final class FakeComputeServer implements AutoCloseable {
   volatile String startTimestamp = "2026-11-23T10:00:00.000+00:00";
   /** When set, every instance gets this external IP (127.0.0.1 lets tests reach a loopback "VM backend"). */
   public volatile String natIp;
+  /** SSH host keys (type -> base64 blob) every instance publishes as guest attributes under {@code hostkeys/}. */
+  public final Map<String, String> hostKeys = new ConcurrentHashMap<>();
+  /** How many getGuestAttributes calls per instance answer 404 (guest agent not ready) before the keys appear. */
+  public volatile int hostKeysAfterCalls;
+  /** The query strings of every getGuestAttributes call, in order. */
+  public final List<String> guestAttributeQueries = new CopyOnWriteArrayList<>();
+  private final Map<String, AtomicInteger> guestAttributeCalls = new ConcurrentHashMap<>();
 
   private final Map<String, ObjectNode> instances = new ConcurrentHashMap<>(); // key zone/name
   private final Map<String, Integer> stagingLeft = new ConcurrentHashMap<>(); // key zone/name
@@ -139,6 +146,14 @@ public final class FakeComputeServer implements AutoCloseable {
     GcpSettings d = new SettingsLoader().defaults().gcp();
     return new GcpSettings("test-project", "us-central1", zones, d.machineType(), d.imageProject(), d.imageFamily(),
         d.diskSizeGb(), d.diskType(), d.maxRunDurationMinutes(), backendPort, d.network(), endpoint(), "");
+  }
+
+  /** As {@link #settings(List, int)}, with the VMs' SSH port at {@code sshPort} (an in-process SSH server). */
+  public GcpSettings settings(List<String> zones, int backendPort, int sshPort) {
+    GcpSettings g = settings(zones, backendPort);
+    return new GcpSettings(g.project(), g.region(), g.zones(), g.machineType(), g.imageProject(), g.imageFamily(),
+        g.diskSizeGb(), g.diskType(), g.maxRunDurationMinutes(), g.backendPort(), g.network(), g.computeEndpoint(),
+        g.billingEndpoint(), sshPort);
   }
 
   /** The default settings with {@code zones}, pointed at this server. */
@@ -272,6 +287,8 @@ public final class FakeComputeServer implements AutoCloseable {
         listOperations(ex, zone);
       } else if (kind.equals("operations")) {
         operation(ex, zone, name);
+      } else if ("/getGuestAttributes".equals(m.group(5)) && method.equals("GET")) {
+        guestAttributes(ex, project, zone, name);
       } else if (name == null && method.equals("POST")) {
         insert(ex, project, zone);
       } else if (name == null && method.equals("GET")) {
@@ -476,6 +493,35 @@ public final class FakeComputeServer implements AutoCloseable {
       op.put("httpErrorStatusCode", http);
       op.put("httpErrorMessage", httpMessage);
     }
+  }
+
+  /** instances.getGuestAttributes in the real shape; 404 "of type 'Guest Attribute' was not found" until published. */
+  private void guestAttributes(HttpExchange ex, String project, String zone, String name) throws IOException {
+    String rawQuery = ex.getRequestURI().getRawQuery();
+    guestAttributeQueries.add(rawQuery == null ? "" : URLDecoder.decode(rawQuery, StandardCharsets.UTF_8));
+    if (!instances.containsKey(zone + "/" + name)) {
+      notFound(ex, project, zone, name);
+      return;
+    }
+    String path = query(rawQuery).getOrDefault("queryPath", "");
+    int call = guestAttributeCalls.computeIfAbsent(zone + "/" + name, k -> new AtomicInteger()).incrementAndGet();
+    if (!path.equals("hostkeys/") || hostKeys.isEmpty() || call <= hostKeysAfterCalls) {
+      error(ex, 404, "notFound", "The resource '" + path + "' of type 'Guest Attribute' was not found.");
+      return;
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.put("kind", "compute#guestAttributes");
+    out.put("queryPath", path);
+    ArrayNode items = out.putObject("queryValue").putArray("items");
+    new java.util.TreeMap<>(hostKeys).forEach((type, blob) -> {
+      ObjectNode item = items.addObject();
+      item.put("namespace", "hostkeys");
+      item.put("key", type);
+      item.put("value", blob);
+    });
+    out.put("selfLink", "https://www.googleapis.com/compute/v1/projects/" + project + "/zones/" + zone
+        + "/instances/" + name + "/getGuestAttributes");
+    send(ex, 200, out);
   }
 
   private void list(HttpExchange ex, String zone) throws IOException {
