@@ -31,6 +31,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void sshLibrariesOnlyInTheTunnelPackage() {
+    noClasses().that().resideOutsideOfPackage("dev.headroom.tunnel..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.sshd..", "org.bouncycastle..")
+        .check(CLASSES);
+  }
+
+  @Test
   void uiNeverCallsGoogleClients() {
     noClasses().that().resideInAPackage("dev.headroom.ui..")
         .should().dependOnClassesThat().resideInAnyPackage("com.google..")
