@@ -35,6 +35,8 @@ import dev.headroom.spot.GceCompute;
 import dev.headroom.spot.SpotStore;
 import dev.headroom.spot.SpotVmService;
 import dev.headroom.store.Database;
+import dev.headroom.tunnel.TunnelManager;
+import dev.headroom.tunnel.VmKeys;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,6 +70,8 @@ final class App implements AutoCloseable {
   final Database db;
   final MemoryMonitor memory;
   final SpotVmService spot;
+  final TunnelManager tunnels;
+  private final Tasks tunnelTasks;
   final SpotFleet fleet;
   final Gateway gateway;
   final DecisionLog decisions;
@@ -97,7 +101,12 @@ final class App implements AutoCloseable {
         history.minuteCount());
     this.memory = new MemoryMonitor(source, settings.memory(), history, clock, tasks);
     this.spot = new SpotVmService(compute, settings.gcp(), new SpotStore(db), clock, cloud, sessionId);
-    this.fleet = new SpotFleet(spot, settings.gcp().backendPort());
+    // The private path to the VMs: SSH tunnels with pinned host keys, on their own pool (connects block seconds).
+    this.tunnelTasks = ExecutorTasks.create("tunnel", 2);
+    this.tunnels = new TunnelManager(spot, VmKeys.inDirectory(dataDir.resolve("vm-keys")), settings.gcp().sshPort(),
+        settings.gcp().backendPort(), tunnelTasks, clock, TunnelManager.Timing.DEFAULT);
+    spot.setVmMetadata(tunnels::metadataFor);
+    this.fleet = new SpotFleet(spot, tunnels);
     MachineTypes shapes = settings.gcp().configured() ? GceMachineTypes.connect(settings.gcp(), clock, tasks)
         : MachineTypes.BUNDLED; // live machineTypes.get in the background, the bundled table meanwhile
     this.prices = new PriceService(catalog, db, clock, tasks, shapes, settings.gcp().diskSizeGb(),
@@ -193,6 +202,7 @@ final class App implements AutoCloseable {
     started = true;
     memory.start();
     spot.start(VM_POLL);
+    tunnels.start();
     cost.start();
     tailer.ifPresent(t -> tailing = tasks.every(CostEngine.TICK, t::poll));
     gateway.start(); // the loopback server runs even with routing off (gateway.enabled=false)
@@ -216,6 +226,8 @@ final class App implements AutoCloseable {
     }
     cost.close();
     gateway.close();
+    tunnels.close();
+    tunnelTasks.close();
     spot.close();
     cloud.close();
     memory.stop();

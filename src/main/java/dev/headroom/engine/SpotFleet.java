@@ -3,6 +3,7 @@ package dev.headroom.engine;
 import dev.headroom.spot.SpotVm;
 import dev.headroom.spot.SpotVmService;
 import dev.headroom.spot.VmState;
+import dev.headroom.tunnel.TunnelManager;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
@@ -12,16 +13,19 @@ import java.util.concurrent.CompletableFuture;
 /** The engine's {@link Fleet} on the Spot VM service, and the gateway's cloud target. */
 public final class SpotFleet implements Fleet {
   private final SpotVmService spot;
-  private final int backendPort;
+  private final TunnelManager tunnels;
 
-  public SpotFleet(SpotVmService spot, int backendPort) {
+  public SpotFleet(SpotVmService spot, TunnelManager tunnels) {
     this.spot = spot;
-    this.backendPort = backendPort;
+    this.tunnels = tunnels;
   }
 
-  /** The RUNNING VM's backend, {@code http://<external ip>:<gcp.backendPort>}: the gateway's cloud target. */
+  /**
+   * The gateway's cloud target: the loopback end of the SSH tunnel to the newest RUNNING VM's backend
+   * ({@code http://127.0.0.1:<tunnel port>}), never the VM's external IP; empty while no tunnel is up.
+   */
   public Optional<URI> backend() {
-    return spot.runningVm().map(vm -> URI.create("http://" + vm.externalIp() + ":" + backendPort));
+    return tunnels.backend();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.headroom.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.headroom.config.AutoCreateSettings;
 import dev.headroom.config.GatewaySettings;
@@ -23,6 +24,10 @@ import dev.headroom.spot.SpotVm;
 import dev.headroom.spot.SpotVmService;
 import dev.headroom.spot.VmState;
 import dev.headroom.store.Database;
+import dev.headroom.tunnel.TestSshServer;
+import dev.headroom.tunnel.TunnelManager;
+import dev.headroom.tunnel.VmKeys;
+import java.net.URI;
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,9 +45,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Memory pressure -> policy -> insert on the fake Compute server (real client) -> RUNNING -> the gateway routes a
- * CLOUD_PREFERRED request to the loopback "VM backend" -> preemption -> served locally -> a new VM -> idle timeout
- * deletes it. Real HTTP on 127.0.0.1 throughout; time from a clock the test moves.
+ * Memory pressure -> policy -> insert on the fake Compute server (real client) -> RUNNING -> host key pinned from
+ * guest attributes -> SSH tunnel (MINA SSHD's own server stands in for the VM's sshd on its "external IP" 127.0.0.2)
+ * -> the gateway routes a CLOUD_PREFERRED request through the tunnel to the "VM backend", which listens on 127.0.0.1
+ * only, as the startup script binds it -> preemption -> served locally -> a new VM -> idle timeout deletes it. Real
+ * HTTP and SSH on loopback throughout; time from a clock the test moves.
  */
 class EndToEndTest {
   @TempDir Path dir;
@@ -53,6 +60,9 @@ class EndToEndTest {
   private FakeComputeServer fake;
   private Upstream local;
   private Upstream vmBackend;
+  private TestSshServer vmSshd;
+  private TunnelManager tunnels;
+  private SpotFleet fleet;
   private Database db;
   private SpotVmService spot;
   private Gateway gateway;
@@ -62,16 +72,27 @@ class EndToEndTest {
   @BeforeEach
   void setUp() throws Exception {
     fake = new FakeComputeServer();
-    fake.natIp = "127.0.0.1"; // the "VM" is reachable on loopback only
+    fake.natIp = "127.0.0.2"; // the VM's "external IP": its sshd listens there, its backend does not
     local = new Upstream("local");
-    vmBackend = new Upstream("vm");
+    vmBackend = new Upstream("vm"); // on 127.0.0.1 only, like the workload on the VM
+    // The VM's sshd: installs the ssh-keys of every insert (as the guest environment does) and publishes its host key.
+    vmSshd = new TestSshServer("127.0.0.2").installKeysFrom(() -> fake.inserts.stream()
+        .flatMap(b -> java.util.stream.StreamSupport.stream(b.path("metadata").path("items").spliterator(), false))
+        .filter(i -> i.path("key").asText().equals("ssh-keys")).map(i -> i.path("value").asText()).toList())
+        .start();
+    String[] hostKey = vmSshd.hostKeyAttribute();
+    fake.hostKeys.put(hostKey[0], hostKey[1]);
     var defaults = new SettingsLoader().defaults();
-    GcpSettings gcp = fake.settings(defaults.gcp().zones(), vmBackend.uri().getPort());
+    GcpSettings gcp = fake.settings(defaults.gcp().zones(), vmBackend.uri().getPort(), vmSshd.port());
     MemorySettings mem = defaults.memory();
     AutoCreateSettings auto = new AutoCreateSettings(true, 2, 5, 30, false);
     db = Database.open(dir);
     spot = new SpotVmService(FakeComputeServer.client(gcp), gcp, new SpotStore(db), clock, tasks, "e2e");
-    SpotFleet fleet = new SpotFleet(spot, gcp.backendPort());
+    tunnels = new TunnelManager(spot, VmKeys.inDirectory(dir.resolve("vm-keys")), gcp.sshPort(), gcp.backendPort(),
+        tasks, clock, new TunnelManager.Timing(Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(5)));
+    spot.setVmMetadata(tunnels::metadataFor);
+    tunnels.start();
+    fleet = new SpotFleet(spot, tunnels);
     monitor = new MemoryMonitor(memorySource, mem, new MemoryHistory(null), clock, tasks);
     BooleanSupplier pressured = () -> monitor.latest().map(s -> s.pressure().atLeast(Pressure.HIGH)).orElse(false);
     gateway = new Gateway(new GatewaySettings(true, 0, 1 << 20, 5, 60,
@@ -94,14 +115,16 @@ class EndToEndTest {
   }
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws Exception {
     gateway.close();
+    tunnels.close();
     spot.close();
     tasks.close();
     db.close();
     fake.close();
     local.close();
     vmBackend.close();
+    vmSshd.close();
   }
 
   private void pressure(double percent, int seconds) {
@@ -123,16 +146,26 @@ class EndToEndTest {
     return body;
   }
 
+  /** Waits for a RUNNING VM and for the tunnel to it (the gateway's cloud target). */
   private SpotVm awaitRunning() throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < until) {
       Optional<SpotVm> vm = spot.runningVm();
-      if (vm.isPresent()) {
+      if (vm.isPresent() && fleet.backend().isPresent()) {
         return vm.get();
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("no VM reached RUNNING; decisions: " + engine.decisions().recent());
+    throw new AssertionError("no VM reached RUNNING with a tunnel; decisions: " + engine.decisions().recent()
+        + "; tunnels " + tunnels.statuses());
+  }
+
+  private void awaitNoCloudTarget() throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (fleet.backend().isPresent() && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
+    assertThat(fleet.backend()).isEmpty();
   }
 
   @Test
@@ -144,11 +177,25 @@ class EndToEndTest {
     assertThat(fake.inserts).hasSize(1); // one create: the cooldown blocks the rest
     assertThat(engine.decisions().recent()).extracting(Decision::action).contains(Decision.Action.CREATE);
 
-    assertThat(work()).isEqualTo("vm GET /job"); // CLOUD_PREFERRED goes to the VM's backend port
+    assertThat(work()).isEqualTo("vm GET /job"); // CLOUD_PREFERRED goes through the tunnel to the VM's backend
+    // Never the VM's external IP in plain HTTP: the cloud target is the tunnel's loopback end, the backend answers
+    // only on the VM's own 127.0.0.1, and the one way there is the SSH forward the pinned-key login opened.
+    assertThat(fleet.backend().orElseThrow().getHost()).isEqualTo("127.0.0.1");
+    assertThat(fleet.backend().orElseThrow().getPort()).isNotEqualTo(vmBackend.uri().getPort());
+    assertThat(vm.externalIp()).isEqualTo("127.0.0.2");
+    assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create("http://" + vm.externalIp() + ":"
+        + vmBackend.uri().getPort() + "/job")).build(), HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.net.ConnectException.class);
+    assertThat(vmSshd.logins).contains("headroom");
+    assertThat(vmSshd.forwards).isNotEmpty().allMatch(a -> a.getPort() == vmBackend.uri().getPort());
+    assertThat(spot.events(vm.name())).extracting(e -> e.message())
+        .anyMatch(m -> m.startsWith("Pinned the SSH host key the VM published: ssh-ed25519 SHA256:"))
+        .anyMatch(m -> m.startsWith("Tunnel up: 127.0.0.1:"));
 
     fake.preempt(vm.zone(), vm.name());
     spot.refresh();
     assertThat(spot.vm(vm.name()).orElseThrow().state()).isEqualTo(VmState.PREEMPTED);
+    awaitNoCloudTarget(); // the preempted VM's tunnel is closed
     assertThat(work()).isEqualTo("local GET /job"); // served locally once the VM is gone
 
     clock.advance(Duration.ofMinutes(5)); // past the cooldown, pressure still high: a new VM

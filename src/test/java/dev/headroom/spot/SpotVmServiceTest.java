@@ -88,8 +88,10 @@ class SpotVmServiceTest {
     JsonNode items = body.path("metadata").path("items");
     assertThat(items.get(0).path("key").asText()).isEqualTo("startup-script");
     assertThat(items.get(0).path("value").asText()).isEqualTo(bundledStartupScript());
-    assertThat(items.get(1).path("key").asText()).isEqualTo("headroom-backend-port");
-    assertThat(items.get(1).path("value").asText()).isEqualTo(String.valueOf(gcp.backendPort()));
+    assertThat(items.get(1).path("key").asText()).isEqualTo("enable-guest-attributes"); // host keys for the tunnel
+    assertThat(items.get(1).path("value").asText()).isEqualTo("TRUE");
+    assertThat(items.get(2).path("key").asText()).isEqualTo("headroom-backend-port");
+    assertThat(items.get(2).path("value").asText()).isEqualTo(String.valueOf(gcp.backendPort()));
   }
 
   private static String bundledStartupScript() throws Exception {
