@@ -181,7 +181,8 @@ public final class Main {
       Appearance look = new Appearance(settings.ui().theme(), Appearance.detectOs());
       ui.set(new DesktopUi(app.memory, app.tasks, app.clock, () -> DashboardPages.create(app.spot, settings.gcp(),
           settings.gateway().enabled() ? Optional.of(app.gateway) : Optional.empty(), app.decisions,
-          app.cost, app.tasks, app.clock, look, paths.configFile(), app.db), actions, openDashboard));
+          app.cost, app.tasks, app.clock, look, paths.configFile(), app.db, app.tunnels::statuses), actions,
+          openDashboard));
       ui.get().run();
     }
     return 0;

@@ -8,6 +8,7 @@ import dev.headroom.ui.cost.CostViewModel;
 import dev.headroom.engine.DecisionLog;
 import dev.headroom.gateway.Gateway;
 import dev.headroom.spot.SpotVmService;
+import dev.headroom.tunnel.TunnelStatus;
 import dev.headroom.ui.engine.DecisionsView;
 import dev.headroom.ui.engine.DecisionsViewModel;
 import dev.headroom.ui.gateway.RoutesView;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javafx.application.Platform;
 
 /** The dashboard pages besides Memory (Spot VMs, Costs, Routes, Decisions), built fresh each time the window opens. */
@@ -39,6 +41,13 @@ public final class DashboardPages {
    */
   public static List<Page> create(SpotVmService spot, GcpSettings gcp, Optional<Gateway> gateway,
       DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock, Appearance appearance, Path configFile, Database db) {
+    return create(spot, gcp, gateway, decisions, cost, tasks, clock, appearance, configFile, db, List::of);
+  }
+
+  /** @param tunnels the SSH tunnels to the running VMs, shown on the Routes page */
+  public static List<Page> create(SpotVmService spot, GcpSettings gcp, Optional<Gateway> gateway,
+      DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock, Appearance appearance, Path configFile,
+      Database db, Supplier<List<TunnelStatus>> tunnels) {
     appearance.apply(); // before the window's scene is built: the theme is JavaFX's user-agent stylesheet
     Function<String, Optional<BigDecimal>> hourlyPrice = cost::hourlyPrice;
     List<Page> pages = new ArrayList<>();
@@ -52,7 +61,8 @@ public final class DashboardPages {
       costVm.onSnapshot(cost.latest());
     }, costVm::deactivate));
     gateway.ifPresent(g -> {
-      RoutesViewModel routes = new RoutesViewModel(g, tasks, Platform::runLater, spot::vms, gcp.backendPort());
+      RoutesViewModel routes = new RoutesViewModel(g, tasks, Platform::runLater, spot::vms, gcp.backendPort(),
+          tunnels);
       pages.add(Page.of("Routes", () -> new RoutesView(routes).root(), routes::activate, routes::deactivate));
     });
     DecisionsViewModel log = new DecisionsViewModel(decisions, Platform::runLater);

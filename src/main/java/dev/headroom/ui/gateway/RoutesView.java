@@ -25,6 +25,10 @@ public final class RoutesView {
     header.getStyleClass().add("section-title");
     header.setWrapText(true);
     header.textProperty().bind(vm.headerProperty());
+    Label tunnel = new Label();
+    tunnel.setId("routes-tunnel");
+    tunnel.setWrapText(true);
+    tunnel.textProperty().bind(vm.tunnelProperty());
     TableView<RouteStats> table = new TableView<>(vm.rows());
     table.setId("routes");
     Format f = Format.DEFAULT;
@@ -45,7 +49,7 @@ public final class RoutesView {
     Label help = new Label("Point your tools at these prefixes: e.g. OPENAI_BASE_URL=<gateway>/openai/v1 meters tokens;"
         + " /work/ goes to the Spot VM's backend while memory is under pressure.");
     help.setWrapText(true);
-    root = new VBox(8, header, table, help);
+    root = new VBox(8, header, tunnel, table, help);
     root.setPadding(new Insets(12));
   }
 

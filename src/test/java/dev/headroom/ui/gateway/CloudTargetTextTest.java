@@ -22,23 +22,23 @@ class CloudTargetTextTest {
 
   @Test
   void aHealthyTargetIsNamed() {
-    assertThat(RoutesViewModel.cloudTarget(Optional.of(URI.create("http://34.1.2.3:8080")), List.of(), 8080))
-        .isEqualTo("Spot VM at http://34.1.2.3:8080");
+    assertThat(RoutesViewModel.cloudTarget(Optional.of(URI.create("http://127.0.0.1:40123")), List.of(), 8080,
+        List.of())).isEqualTo("Spot VM through the SSH tunnel at http://127.0.0.1:40123");
   }
 
   @Test
-  void aRunningVmWhoseBackendDoesNotAnswer() {
-    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.RUNNING, "34.1.2.3")), 8080))
-        .contains("headroom-1 runs, but its backend 34.1.2.3:8080 does not answer the health check");
+  void aRunningVmWhoseTunnelIsNotOpenYet() {
+    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.RUNNING, "34.1.2.3")), 8080,
+        List.of())).isEqualTo("none: headroom-1 runs, but its SSH tunnel is not open yet");
   }
 
   @Test
   void startingNoIpAndNoVm() {
-    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.PROVISIONING, "")), 8080))
+    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.PROVISIONING, "")), 8080, List.of()))
         .isEqualTo("none: headroom-1 is starting");
-    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.RUNNING, "")), 8080))
+    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.RUNNING, "")), 8080, List.of()))
         .contains("no external IP");
-    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.DELETED, "")), 8080))
+    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.DELETED, "")), 8080, List.of()))
         .startsWith("none: no Spot VM is running");
   }
 }

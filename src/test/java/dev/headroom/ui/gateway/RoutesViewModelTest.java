@@ -11,7 +11,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.headroom.spot.SpotVm;
+import dev.headroom.spot.VmState;
+import dev.headroom.tunnel.TunnelStatus;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -38,9 +42,36 @@ class RoutesViewModelTest {
         assertThat(vm.rows().get(0).requests()).isEqualTo(1);
         assertThat(vm.rows().get(0).errors()).isEqualTo(1); // CLOUD_ONLY without a VM: 503
         assertThat(vm.headerProperty().get()).contains("cloud target: none: no Spot VM is running");
+        assertThat(vm.tunnelProperty().get()).isEqualTo("SSH tunnel: no running VM");
       } finally {
         gw.close();
       }
     }
+  }
+
+  @Test
+  void tunnelLineShowsTheLoopbackEndAndPinnedKeyOrWhyItIsDown() {
+    Instant t = Instant.parse("2026-11-23T10:00:00Z");
+    assertThat(RoutesViewModel.tunnelLine(List.of(new TunnelStatus("headroom-a", TunnelStatus.State.UP,
+        Optional.of(40123), "ssh-ed25519 SHA256:abc", "", t))))
+        .isEqualTo("SSH tunnel to headroom-a: up 127.0.0.1:40123, host key ssh-ed25519 SHA256:abc");
+    assertThat(RoutesViewModel.tunnelLine(List.of(new TunnelStatus("headroom-a", TunnelStatus.State.REFUSED,
+        Optional.empty(), "ssh-ed25519 SHA256:abc", "host key mismatch: the VM presented host key x", t))))
+        .isEqualTo("SSH tunnel to headroom-a: refused, host key ssh-ed25519 SHA256:abc"
+            + " (host key mismatch: the VM presented host key x)");
+  }
+
+  @Test
+  void withoutACloudTargetTheHeaderSaysWhetherTheTunnelOrTheBackendIsMissing() {
+    Instant t = Instant.parse("2026-11-23T10:00:00Z");
+    SpotVm vm = new SpotVm("headroom-a", "us-central1-a", "e2-highmem-4", VmState.RUNNING, "34.1.2.3", t,
+        Optional.of(t), Optional.empty(), java.time.Duration.ofHours(3), "s", "Running");
+    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm), 8080, List.of(new TunnelStatus(
+        "headroom-a", TunnelStatus.State.WAITING_FOR_HOST_KEYS, Optional.empty(), "", "not published yet", t))))
+        .isEqualTo("none: headroom-a runs, but its SSH tunnel is waiting for host keys (not published yet)");
+    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm), 8080, List.of(new TunnelStatus(
+        "headroom-a", TunnelStatus.State.UP, Optional.of(40123), "ssh-ed25519 SHA256:abc", "", t))))
+        .isEqualTo("none: headroom-a runs, but its backend (127.0.0.1:8080 on the VM, through the SSH tunnel)"
+            + " does not answer the health check");
   }
 }
