@@ -71,6 +71,9 @@ final class SshTunnel implements AutoCloseable {
     CoreModuleProperties.HEARTBEAT_REPLY_WAIT.set(client, HEARTBEAT);
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, 3); // a silent peer is dropped after ~40 s
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO); // an idle tunnel stays; heartbeats find dead ones
+    // Small request/response pairs: without TCP_NODELAY a write can wait on the peer's delayed ACK (tens of ms).
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
+    CoreModuleProperties.SOCKET_KEEPALIVE.set(client, true);
     client.start();
     ClientSession session = null;
     try {

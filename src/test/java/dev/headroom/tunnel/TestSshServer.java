@@ -64,6 +64,7 @@ public final class TestSshServer implements AutoCloseable {
   public synchronized TestSshServer start() throws IOException {
     SshServer s = SshServer.setUpDefaultServer();
     s.setHost(host);
+    org.apache.sshd.core.CoreModuleProperties.TCP_NODELAY.set(s, true); // as OpenSSH's sshd does for interactive use
     s.setPort(port);
     s.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
     s.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
