@@ -80,6 +80,7 @@ final class SshTunnel implements AutoCloseable {
       try {
         session = client.connect(VmKeys.USER, host, sshPort).verify(timeout).getSession();
       } catch (IOException e) {
+        refusedHostKey(pins, e);
         throw new TunnelException(TunnelException.Kind.UNREACHABLE, "cannot connect to " + host + ":" + sshPort
             + " (" + reason(e) + ")", e);
       }
@@ -87,11 +88,7 @@ final class SshTunnel implements AutoCloseable {
       try {
         session.auth().verify(timeout.multipliedBy(2));
       } catch (IOException e) {
-        if (pins.refused().isPresent()) {
-          throw new TunnelException(TunnelException.Kind.HOST_KEY_MISMATCH, "the VM presented host key "
-              + pins.refused().get() + ", which is not among the host keys it published (" + pins.describe() + ")",
-              e);
-        }
+        refusedHostKey(pins, e);
         if (!session.isOpen() || !session.isAuthenticated() && reason(e).contains("closed")) {
           throw new TunnelException(TunnelException.Kind.UNREACHABLE, "the SSH connection to " + host + ":" + sshPort
               + " closed during login (" + reason(e) + ")", e);
@@ -128,6 +125,14 @@ final class SshTunnel implements AutoCloseable {
       }
       client.stop();
       throw e;
+    }
+  }
+
+  // The verifier refused the server's key: whatever the exception says, this is a host key mismatch.
+  private static void refusedHostKey(HostKeyPinning pins, IOException e) throws TunnelException {
+    if (pins.refused().isPresent()) {
+      throw new TunnelException(TunnelException.Kind.HOST_KEY_MISMATCH, "the VM presented host key "
+          + pins.refused().get() + ", which is not among the host keys it published (" + pins.describe() + ")", e);
     }
   }
 

@@ -60,6 +60,7 @@ public final class TunnelManager implements AutoCloseable {
   private volatile Optional<URI> backend = Optional.empty();
   private volatile boolean closed;
   private boolean cleanedKeys;
+  private final Set<String> forgotten = new HashSet<>(); // ended VMs whose key is already gone
   private Runnable unsubscribe = () -> { };
 
   /** The tunnel of one VM; every field is guarded by the Link's monitor. */
@@ -167,10 +168,11 @@ public final class TunnelManager implements AutoCloseable {
     }
     if (!cleanedKeys) {
       keys.retainOnly(alive); // keys of VMs deleted while Headroom was not running
+      vms.stream().filter(v -> v.state().ended()).forEach(v -> forgotten.add(v.name()));
       cleanedKeys = true;
     } else {
       for (SpotVm vm : vms) {
-        if (vm.state().ended()) {
+        if (vm.state().ended() && forgotten.add(vm.name())) {
           keys.forget(vm.name());
         }
       }

@@ -199,6 +199,22 @@ class TunnelManagerTest {
   }
 
   @Test
+  void aLoginRefusedWhileTheGuestHasNotInstalledTheKeyYetIsRetried() throws Exception {
+    SpotVm vm = spot.create("test").get(30, TimeUnit.SECONDS);
+    String[] hostKey = sshd.hostKeyAttribute();
+    fake.hostKeys.put(hostKey[0], hostKey[1]); // host keys published, login key not installed yet
+
+    await("a refused login", () -> timeline(vm).stream().anyMatch(m -> m.startsWith("SSH login refused")));
+    assertThat(tunnels.backend()).isEmpty();
+    assertThat(tunnels.statuses().get(0).state()).isIn(TunnelStatus.State.DOWN, TunnelStatus.State.CONNECTING);
+
+    sshd.authorize(metadata(fake.inserts.get(0)).get("ssh-keys")); // the guest environment catches up
+    await("the tunnel", () -> tunnels.backend().isPresent());
+    assertThat(get(gateway.address(), "/work/job")).isEqualTo("vm GET /job");
+    assertThat(timeline(vm)).filteredOn(m -> m.startsWith("SSH login refused")).hasSize(1); // not one per retry
+  }
+
+  @Test
   void aDroppedTunnelFallsBackToLocalThenReconnects() throws Exception {
     SpotVm vm = bootVm();
     await("the tunnel", () -> tunnels.backend().isPresent());
