@@ -10,7 +10,7 @@ size="${SHOT_SIZE:-1280x800}"
 home=$(mktemp -d)
 export HEADROOM_HOME="${SHOT_HOME:-$home}" HEADROOM_GATEWAY_PORT="${HEADROOM_GATEWAY_PORT:-0}"
 [ -n "${SHOT_THEME:-}" ] && export HEADROOM_UI_THEME="$SHOT_THEME"
-disp=":$((70 + RANDOM % 9))"
+disp="${SHOT_DISPLAY:-:$((70 + RANDOM % 9))}"
 Xvfb "$disp" -screen 0 "${size}x24" > /dev/null 2>&1 & xpid=$!
 # Stop the app before its X server: killing Xvfb under a live JavaFX app crashes GTK.
 trap 'kill $pid 2>/dev/null; for _ in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done; kill $xpid 2>/dev/null; rm -rf "$home"' EXIT

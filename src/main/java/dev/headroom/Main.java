@@ -14,6 +14,7 @@ import dev.headroom.spot.SpotCommands;
 import dev.headroom.memory.Pressure;
 import dev.headroom.ui.Appearance;
 import dev.headroom.ui.DashboardPages;
+import dev.headroom.ui.GtkEnvironment;
 import dev.headroom.ui.prefs.PreferencesWindow;
 import dev.headroom.ui.DesktopUi;
 import java.io.PrintStream;
@@ -152,6 +153,7 @@ public final class Main {
 
   private static int gui(AppPaths paths, Map<String, String> env, Optional<String> openAtStart)
       throws InterruptedException {
+    GtkEnvironment.beforeToolkit(env);
     Settings loaded;
     try {
       loaded = new SettingsLoader().load(paths.configFile(), env);

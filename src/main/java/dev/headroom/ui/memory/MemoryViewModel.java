@@ -25,7 +25,7 @@ import javafx.collections.ObservableList;
  * one update is queued. Holds no Nodes.
  */
 public final class MemoryViewModel {
-  static final int TOP_PROCESSES = 30;
+  static final int TOP_PROCESSES = 15;
   static final Duration PROCESS_REFRESH = Duration.ofSeconds(5);
 
   private final MemoryMonitor monitor;
@@ -165,7 +165,9 @@ public final class MemoryViewModel {
     if (have.compareTo(range.span().minusMinutes(1)) >= 0) {
       return "";
     }
-    return "History since " + TIME.format(oldest.get()) + " (" + f.duration(have) + " of " + range + ")";
+    // Minute resolution: the label changes at most once a minute (a relayout a second costs CPU).
+    return "History since " + TIME.format(oldest.get()) + " (" + (have.toMinutes() < 1 ? "under a minute"
+        : f.duration(Duration.ofMinutes(have.toMinutes()))) + " of " + range + ")";
   }
 
   private static final java.time.format.DateTimeFormatter TIME =
