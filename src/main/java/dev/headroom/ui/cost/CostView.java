@@ -144,7 +144,7 @@ public final class CostView {
     chart.setId("cost-chart");
     chart.setLegendVisible(false);
     chart.setPrefHeight(200);
-    chart.setMinHeight(150);
+    chart.setMinHeight(200); // below this the axes crowd out the plot; the tab scrolls instead
     VBox.setVgrow(chart, Priority.SOMETIMES);
 
     ToggleGroup group = new ToggleGroup();
@@ -196,6 +196,8 @@ public final class CostView {
     root = new ScrollPane(content);
     root.setFitToWidth(true);
     root.setFitToHeight(true);
+    // Fill the window when it is tall enough; below the content's minimum, scroll rather than squeeze the chart.
+    root.viewportBoundsProperty().addListener((o, a, b) -> root.setFitToHeight(b.getHeight() >= content.minHeight(-1)));
     root.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     root.getStyleClass().add("edge-to-edge");
   }
