@@ -106,7 +106,8 @@ class SpotPanelTest extends FxRobot {
     Label banner = lookup("#spot-not-connected").queryAs(Label.class);
     WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, banner::isVisible);
     assertThat(banner.getText()).contains("gcloud auth application-default login");
-    assertThat(lookup("#spot-create").queryButton().isDisabled()).isTrue();
+    // Look in this test's scene: a lookup over all windows can find the previous test's button.
+    assertThat(from(banner.getScene().getRoot()).lookup("#spot-create").queryButton().isDisabled()).isTrue();
     m.deactivate();
   }
 }
