@@ -91,7 +91,7 @@ final class App implements AutoCloseable {
     this.paths = paths;
     this.clock = clock;
     MachineShape.require(settings.gcp().machineType()); // a type GCP does not sell: config error naming the field
-    Path dataDir = settings.storage().dataDir().isBlank() ? paths.dataDir() : Path.of(settings.storage().dataDir());
+    Path dataDir = dataDir(settings, paths);
     this.tasks = ExecutorTasks.create("headroom", 4);
     this.cloud = ExecutorTasks.create("headroom-cloud", CLOUD_THREADS);
     this.db = Database.open(dataDir);
@@ -143,6 +143,11 @@ final class App implements AutoCloseable {
     this.decisions = new DecisionLog(db);
     this.engine = new Engine(settings.memory(), settings.autoCreate(), fleet, spend, new GatewayTraffic(gateway),
         decisions, clock, tasks);
+  }
+
+  /** Where the store (and the running instance's {@code instance.json}) live: storage.dataDir, else the OS default. */
+  static Path dataDir(Settings settings, AppPaths paths) {
+    return settings.storage().dataDir().isBlank() ? paths.dataDir() : Path.of(settings.storage().dataDir());
   }
 
   /** The real Compute Engine client, created on first use. */

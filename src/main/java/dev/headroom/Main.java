@@ -1,34 +1,33 @@
 package dev.headroom;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.headroom.cli.Cli;
 import dev.headroom.config.AppPaths;
 import dev.headroom.config.Settings;
 import dev.headroom.config.SettingsLoader;
+import dev.headroom.control.ControlClient;
+import dev.headroom.control.ControlServer;
+import dev.headroom.control.InstanceFile;
 import dev.headroom.core.AppException;
-import dev.headroom.memory.MemorySample;
-import dev.headroom.memory.MemorySource;
 import dev.headroom.memory.ProcMemorySource;
-import dev.headroom.spot.SpotCommands;
-import dev.headroom.memory.Pressure;
-import dev.headroom.ui.Appearance;
-import dev.headroom.ui.DashboardPages;
 import dev.headroom.ui.GtkEnvironment;
-import dev.headroom.ui.prefs.PreferencesWindow;
 import dev.headroom.ui.DesktopUi;
+import dev.headroom.ui.prefs.PreferencesWindow;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.OptionalInt;
 
 /**
- * Entry point. With no arguments: the desktop app (tray + dashboard). {@code --headless}: the engine without UI.
- * CLI verbs: {@code status [--json]}, {@code vm create|list|show|terminate} (see {@link SpotCommands} for what each
- * waits for and its exit codes), {@code cost}.
+ * Entry point, a thin dispatcher. With no arguments: the desktop app (tray + dashboard). {@code --headless}: the
+ * engine without UI. {@code --version}, {@code --help}. The CLI verbs ({@link Cli}; the {@code vm} verbs are
+ * {@link dev.headroom.spot.SpotCommands}) go to the running instance over its control API when there is one, and
+ * run here against the store only when none runs.
  */
 public final class Main {
   static final String USAGE = String.join("\n",
@@ -41,17 +40,17 @@ public final class Main {
       "       headroom vm terminate NAME|--all",
       "       headroom cost [--json]        print today's and this month's spend",
       "       headroom price vm TYPE [--region R] [--json] | price llm MODEL [--input N ...] [--json]",
+      "       headroom --version            print the version",
+      "With Headroom running, the verbs ask it (over its loopback control API); otherwise they open the store.",
       "Config: $HEADROOM_CONFIG or the per-OS config.json; env overrides HEADROOM_<SECTION>_<FIELD>.");
+  /** Exit code of a second headless start while one runs. */
+  static final int ALREADY_RUNNING = 1;
 
   private Main() {}
 
   public static void main(String[] args) {
     // Exit explicitly: after Quit, AWT's event thread (tray) would otherwise keep the JVM alive.
     System.exit(run(args, System.out, System.err, System.getenv()));
-  }
-
-  private static boolean isLongRunning(String verb) {
-    return verb.equals("--headless") || verb.equals("--dashboard");
   }
 
   /** Runs one invocation; returns the process exit code. */
@@ -65,153 +64,152 @@ public final class Main {
           out.println(USAGE);
           return 0;
         }
-        case "status" -> {
-          Settings settings = new SettingsLoader().load(paths.configFile(), env);
-          return status(settings, ProcMemorySource.forThisMachine(), Clock.systemUTC(), List.of(args).contains("--json"), out);
+        case "-V", "--version", "version" -> {
+          out.println("Headroom " + Version.current());
+          return 0;
         }
         case "gui" -> {
-          return gui(paths, env, Optional.empty());
+          return gui(paths, env, Optional.empty(), err);
         }
         case "--dashboard" -> {
-          return gui(paths, env, Optional.of(args.length > 1 ? args[1] : "Memory"));
+          return gui(paths, env, Optional.of(args.length > 1 ? args[1] : "Memory"), err);
         }
         case "--headless" -> {
-          return headless(paths, env);
-        }
-        case "cost" -> {
-          Settings settings = new SettingsLoader().load(paths.configFile(), env);
-          try (App app = newApp(settings, paths)) {
-            var snap = app.cost.tick();
-            if (List.of(args).contains("--json")) {
-              out.println(dev.headroom.cost.CostHttp.json(snap));
-            } else {
-              out.printf("Today $%s (LLM $%s, GCP $%s est.), month to date $%s, forecast $%s, burn $%s/h%n",
-                  snap.totalToday().toPlainString(), snap.llmToday().toPlainString(), snap.gcpToday().toPlainString(),
-                  snap.totalMonth().toPlainString(), snap.monthForecast().toPlainString(),
-                  snap.burnRatePerHour().toPlainString());
-              out.printf("Budgets: daily %s %% of $%s (%s), monthly %s %% of $%s (%s)%n", snap.daily().percent(),
-                  snap.daily().limit(), snap.daily().level(), snap.monthly().percent(), snap.monthly().limit(),
-                  snap.monthly().level());
-              snap.models().forEach(m -> out.printf("  %-10s %-28s %6d calls  $%s%s%n", m.provider(), m.model(),
-                  m.calls(), m.cost().toPlainString(), m.unpriced() > 0 ? "  (" + m.unpriced() + " unpriced)" : ""));
-            }
-            return 0;
-          }
-        }
-        case "price" -> {
-          Settings settings = new SettingsLoader().load(paths.configFile(), env);
-          return App.priceCommands(settings).run(List.of(args).subList(1, args.length), out, err);
-        }
-        case "vm" -> {
-          Settings settings = new SettingsLoader().load(paths.configFile(), env);
-          try (App app = newApp(settings, paths)) {
-            return new SpotCommands(app.spot, app.clock, java.time.Duration.ofMinutes(15))
-                .run(List.of(args).subList(1, args.length), out, err);
-          }
+          return headless(paths, env, err);
         }
         default -> {
-          err.println("headroom: unknown command '" + verb + "'\n" + USAGE);
-          return 64;
+          if (!Cli.isVerb(verb)) {
+            err.println("headroom: unknown command '" + verb + "'\n" + USAGE);
+            return Cli.USAGE;
+          }
+          return cli(List.of(args), paths, env, out, err);
         }
       }
     } catch (AppException e) {
       err.println("headroom: " + e.userMessage());
-      return 2;
+      return Cli.PROBLEM;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return 130;
     }
   }
 
-  static int status(Settings settings, MemorySource source, Clock clock, boolean json, PrintStream out) {
-    MemorySample s = source.sample(clock.instant());
-    Pressure p = Pressure.classify(s.usedPercent(), 0, settings.memory());
-    if (json) {
-      ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-      ObjectNode o = mapper.createObjectNode();
-      o.put("time", s.time().toString());
-      o.put("totalBytes", s.totalBytes());
-      o.put("usedBytes", s.usedBytes());
-      o.put("availableBytes", s.availableBytes());
-      o.put("usedPercent", Math.round(s.usedPercent() * 100) / 100.0);
-      o.put("swapTotalBytes", s.swapTotalBytes());
-      o.put("swapUsedBytes", s.swapUsedBytes());
-      o.put("pressure", p.name());
-      o.put("thresholdPercent", settings.memory().thresholdPercent());
-      try {
-        out.println(mapper.writeValueAsString(o));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new AppException("Cannot format status as JSON", e);
+  /** A CLI verb: forwarded to the running instance when one answers, else run here. */
+  static int cli(List<String> args, AppPaths paths, Map<String, String> env, PrintStream out, PrintStream err) {
+    Settings settings = new SettingsLoader().load(paths.configFile(), env);
+    Optional<ControlClient> running = ControlClient.forDataDir(App.dataDir(settings, paths));
+    if (running.isPresent()) {
+      OptionalInt code = running.get().run(args, out, err);
+      if (code.isPresent()) {
+        return code.getAsInt();
       }
-    } else {
-      out.printf("Memory: %.1f %% used (%d of %d MiB, %d MiB available), swap %d of %d MiB, pressure %s%n",
-          s.usedPercent(), s.usedBytes() >> 20, s.totalBytes() >> 20, s.availableBytes() >> 20,
-          s.swapUsedBytes() >> 20, s.swapTotalBytes() >> 20, p);
     }
-    return 0;
+    try (AppServices services = AppServices.oneShot(settings, paths)) {
+      return Cli.run(args, services, out, err);
+    }
   }
 
-  private static int gui(AppPaths paths, Map<String, String> env, Optional<String> openAtStart)
+  private static int gui(AppPaths paths, Map<String, String> env, Optional<String> openAtStart, PrintStream err)
       throws InterruptedException {
     GtkEnvironment.beforeToolkit(env);
     Settings loaded;
     try {
       loaded = new SettingsLoader().load(paths.configFile(), env);
     } catch (AppException e) {
+      if (DesktopUi.displayProblem(env).isPresent()) {
+        throw e; // no window to repair it in: the one-line message
+      }
       // A desktop launch has no terminal: open Preferences on the bad field instead of exiting silently.
       loaded = PreferencesWindow.repair(paths.configFile(), e, f -> new SettingsLoader().load(f, env))
           .orElseThrow(() -> e);
     }
     Settings settings = loaded;
-    boolean firstRun = !settings.gcp().configured() && !java.nio.file.Files.exists(paths.configFile());
+    boolean firstRun = !settings.gcp().configured() && !Files.exists(paths.configFile());
     Optional<String> openDashboard = firstRun && openAtStart.isEmpty() ? Optional.of("Preferences") : openAtStart;
+    Path dataDir = App.dataDir(settings, paths);
+    Optional<ControlClient> running = ControlClient.forDataDir(dataDir);
+    if (running.isPresent()) {
+      long pid = running.get().instance().pid();
+      switch (running.get().show()) {
+        case SHOWN -> {
+          err.println("Headroom is already running (pid " + pid + "); showing its dashboard.");
+          return 0;
+        }
+        case HEADLESS -> {
+          err.println("headroom: Headroom is already running headless (pid " + pid
+              + "); it has no dashboard. Use `headroom status`, or stop it and start the app again.");
+          return ALREADY_RUNNING;
+        }
+        default -> { } // the file is stale: start normally
+      }
+    }
+    Optional<String> noDisplay = DesktopUi.displayProblem(env);
+    if (noDisplay.isPresent()) {
+      err.println("headroom: " + noDisplay.get());
+      return Cli.PROBLEM;
+    }
     // JavaFX unpacks its native libraries on first start; keep them in our data dir, not ~/.openjfx.
     if (System.getProperty("javafx.cachedir") == null) {
       System.setProperty("javafx.cachedir", paths.dataDir().resolve("openjfx").toString());
     }
-    try (App app = newApp(settings, paths)) {
+    Shutdown shutdown = new Shutdown(Shutdown.BOUND);
+    try (App app = newApp(settings, paths); ControlServer control = control(app, dataDir, Optional.empty())) {
       app.start();
-      AtomicReference<DesktopUi> ui = new AtomicReference<>();
-      DesktopUi.TrayActions actions = new DesktopUi.TrayActions(
-          () -> app.spot.create("requested from the tray").whenComplete((vm, err) -> ui.get().notify("Spot VM",
-              err != null ? rootMessage(err) : vm.name() + " is " + vm.state() + ": " + vm.lastMessage(), err != null)),
-          () -> app.spot.terminateAll("requested from the tray").whenComplete((v, err) -> ui.get().notify(
-              "Spot VMs", err != null ? rootMessage(err) : "All managed VMs terminated", err != null)));
-      app.onBudgetAlert((period, percent, budget) -> ui.get().notify("Budget " + percent + " %",
-          "The " + period + " budget is at " + budget.percent() + " % ($" + budget.spent() + " of $" + budget.limit()
-              + ")", percent >= 90));
-      Appearance look = new Appearance(settings.ui().theme(), Appearance.detectOs());
-      ui.set(new DesktopUi(app.memory, app.tasks, app.clock, () -> DashboardPages.create(app.spot, settings.gcp(),
-          settings.gateway().enabled() ? Optional.of(app.gateway) : Optional.empty(), app.decisions,
-          app.cost, app.tasks, app.clock, look, paths.configFile(), app.db, app.tunnels::statuses), actions,
-          openDashboard));
-      ui.get().run();
+      publish(app, control);
+      DesktopUi ui = GuiWiring.create(app, paths, settings, Version.current(), logFile(paths), openDashboard);
+      control.onShowDashboard(ui::showDashboard);
+      shutdown.onRequest(ui::quit);
+      shutdown.installSignalHandlers();
+      ui.run();
+      shutdown.request("Quit");
+    } finally {
+      shutdown.finished();
     }
     return 0;
   }
 
-  private static int headless(AppPaths paths, Map<String, String> env) throws InterruptedException {
+  private static int headless(AppPaths paths, Map<String, String> env, PrintStream err)
+      throws InterruptedException {
     Settings settings = new SettingsLoader().load(paths.configFile(), env);
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
-    // The hook waits for the services to close so the store is flushed before the JVM halts.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      try {
-        closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "headroom-shutdown"));
-    try (App app = newApp(settings, paths)) {
+    Path dataDir = App.dataDir(settings, paths);
+    Optional<InstanceFile> running = InstanceFile.read(dataDir);
+    if (running.isPresent()) {
+      err.println("headroom: Headroom is already running (pid " + running.get().pid() + ", control API on 127.0.0.1:"
+          + running.get().port() + "); not starting another.");
+      return ALREADY_RUNNING;
+    }
+    Shutdown shutdown = new Shutdown(Shutdown.BOUND);
+    shutdown.installSignalHandlers();
+    try (App app = newApp(settings, paths); ControlServer control = control(app, dataDir, Optional.empty())) {
       app.start();
-      System.err.println("Headroom running headless; gateway on " + app.gateway.address()
-          + (settings.gateway().enabled() ? "" : " (routing off)") + "; Ctrl-C to stop.");
-      stop.await();
+      int port = publish(app, control);
+      err.println("Headroom running headless; gateway on " + app.gateway.address()
+          + (settings.gateway().enabled() ? "" : " (routing off)") + "; control API on port " + port
+          + " (token in " + InstanceFile.path(dataDir) + "); version " + Version.current() + "; Ctrl-C to stop.");
+      shutdown.await();
     } finally {
-      closed.countDown();
+      shutdown.finished();
     }
     return 0;
+  }
+
+  /** The control API of a running app: verbs run against its live services. Mounted before the app starts. */
+  static ControlServer control(App app, Path dataDir, Optional<Runnable> showDashboard) {
+    AppServices live = AppServices.live(app);
+    ControlServer control = new ControlServer(dataDir, Version.current(),
+        (args, out, err) -> Cli.run(args, live, out, err), Cli.VERBS, showDashboard, new SecureRandom());
+    // The loopback server runs even with routing off (gateway.enabled=false) or on a random port (gateway.port=0).
+    for (String path : ControlServer.PATHS) {
+      app.gateway.mount(path, control.handler());
+    }
+    return control;
+  }
+
+  /** Writes the instance file naming the started loopback server's port; returns the port. */
+  static int publish(App app, ControlServer control) {
+    int port = app.gateway.port();
+    control.publish(port);
+    return port;
   }
 
   static App newApp(Settings settings, AppPaths paths) {
@@ -219,18 +217,27 @@ public final class Main {
         App.catalog(settings));
   }
 
-  private static String rootMessage(Throwable t) {
-    Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-    return c instanceof AppException a ? a.userMessage() : String.valueOf(c.getMessage());
+  static Path logFile(AppPaths paths) {
+    return paths.dataDir().resolve("headroom.log");
   }
 
   // slf4j-simple reads its settings once, at the first logger: set them before anything logs.
   private static void configureLogging(String verb, AppPaths paths) {
-    boolean longRunning = verb.equals("gui") || isLongRunning(verb);
+    boolean gui = verb.equals("gui") || verb.equals("--dashboard");
+    boolean longRunning = gui || verb.equals("--headless");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", longRunning ? "info" : "warn");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
     System.setProperty("org.slf4j.simpleLogger.log.com.google", "warn");
     System.setProperty("org.slf4j.simpleLogger.log.oshi", "warn");
+    if (gui && System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+      // Started from a menu or at login, the app's stderr goes nowhere: log to a file the About dialog names.
+      try {
+        Files.createDirectories(paths.dataDir());
+        System.setProperty("org.slf4j.simpleLogger.logFile", logFile(paths).toString());
+      } catch (IOException e) {
+        // keep stderr
+      }
+    }
   }
 }

@@ -5,7 +5,12 @@ import dev.headroom.memory.MemoryMonitor;
 import dev.headroom.ui.memory.MemoryChartData;
 import dev.headroom.ui.memory.MemoryView;
 import dev.headroom.ui.memory.MemoryViewModel;
+import java.awt.AWTError;
+import java.awt.GraphicsEnvironment;
+import java.awt.HeadlessException;
 import java.time.Clock;
+import java.util.Locale;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +58,7 @@ public final class DesktopUi {
   /** Installs the tray (or opens the window) and waits until Quit, or until the window closes without a tray. */
   public void run() throws InterruptedException {
     tray = TrayController.install(new TrayController.Actions(
-        this::showDashboard, trayActions.createVm(), trayActions.terminateAll(), this::quit), this::onFx);
+        this::showDashboardOnFx, trayActions.createVm(), trayActions.terminateAll(), this::quit), this::onFx);
     if (tray.isPresent()) {
       TrayController t = tray.get();
       monitor.addListener(t::show);
@@ -94,7 +99,38 @@ public final class DesktopUi {
     Platform.runLater(work);
   }
 
-  private void showDashboard() {
+  /** Brings up the dashboard (a second launch of the app asks for this). Any thread. */
+  public void showDashboard() {
+    onFx(this::showDashboardOnFx);
+  }
+
+  /**
+   * Why this process cannot open windows, or empty when it can: on Linux and other X11 systems, no
+   * {@code DISPLAY}, or one that does not answer. Probed without starting JavaFX (which would fail with a stack
+   * trace).
+   */
+  public static Optional<String> displayProblem(Map<String, String> env) {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    if (os.contains("mac") || os.contains("win")) {
+      return Optional.empty();
+    }
+    String hint = " Run `headroom --headless` for the engine without a window (the CLI talks to it).";
+    String display = env.getOrDefault("DISPLAY", "");
+    if (display.isBlank()) {
+      return Optional.of("no display found (DISPLAY is not set)." + hint);
+    }
+    try {
+      if (GraphicsEnvironment.isHeadless()
+          || GraphicsEnvironment.getLocalGraphicsEnvironment().getScreenDevices().length == 0) {
+        return Optional.of("no display found (Java runs headless)." + hint);
+      }
+    } catch (AWTError | HeadlessException | UnsatisfiedLinkError e) {
+      return Optional.of("no display found (cannot open display " + display + ")." + hint);
+    }
+    return Optional.empty();
+  }
+
+  private void showDashboardOnFx() {
     if (dashboard == null) {
       dashboard = new DashboardWindow(this::pages, monitor::setDashboardOpen);
     }
@@ -102,7 +138,7 @@ public final class DesktopUi {
   }
 
   private void showDashboard(String tab) {
-    showDashboard();
+    showDashboardOnFx();
     dashboard.show(tab);
   }
 
@@ -115,7 +151,8 @@ public final class DesktopUi {
     return pages;
   }
 
-  private void quit() {
+  /** Removes the tray, closes the window and lets {@link #run()} return. Any thread. */
+  public void quit() {
     tray.ifPresent(TrayController::remove);
     synchronized (fxLock) {
       if (fxStarted) {
