@@ -119,7 +119,7 @@ public final class ControlServer implements AutoCloseable {
       switch (path) {
         case PREFIX + "run" -> run(ex);
         case PREFIX + "show" -> show(ex);
-        default -> text(ex, 404, "no such control endpoint");
+        default -> text(ex, 404, "no such control endpoint"); // mounted at exact paths: not reached
       }
     }
   }
