@@ -2,40 +2,63 @@ package dev.headroom;
 
 import dev.headroom.config.AppPaths;
 import dev.headroom.config.Settings;
-import dev.headroom.core.AppException;
+import dev.headroom.desktop.LaunchAtLogin;
+import dev.headroom.notify.NativeNotifier;
+import dev.headroom.notify.NotificationCenter;
+import dev.headroom.notify.Notifier;
 import dev.headroom.ui.Appearance;
 import dev.headroom.ui.DashboardPages;
 import dev.headroom.ui.DesktopUi;
+import dev.headroom.ui.TrayViewModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Builds the desktop UI over a started {@link App}: tray actions, notifications, dashboard pages. */
+/**
+ * Builds the desktop UI over a started {@link App}: the tray's view model (confirmations, status), notifications
+ * (native where the OS has a service, fed by memory, decisions, VMs and budgets), dashboard pages, About.
+ */
 final class GuiWiring {
   private GuiWiring() {}
 
-  static DesktopUi create(App app, AppPaths paths, Settings settings, String version, Path logFile,
+  static DesktopUi create(App app, AppPaths paths, Map<String, String> env, String version,
       Optional<String> openDashboard) {
-    AtomicReference<DesktopUi> ui = new AtomicReference<>();
-    DesktopUi.TrayActions actions = new DesktopUi.TrayActions(
-        () -> app.spot.create("requested from the tray").whenComplete((vm, err) -> ui.get().notify("Spot VM",
-            err != null ? rootMessage(err) : vm.name() + " is " + vm.state() + ": " + vm.lastMessage(), err != null)),
-        () -> app.spot.terminateAll("requested from the tray").whenComplete((v, err) -> ui.get().notify(
-            "Spot VMs", err != null ? rootMessage(err) : "All managed VMs terminated", err != null)));
-    app.onBudgetAlert((period, percent, budget) -> ui.get().notify("Budget " + percent + " %",
-        "The " + period + " budget is at " + budget.percent() + " % ($" + budget.spent() + " of $" + budget.limit()
-            + ")", percent >= 90));
-    ui.set(new DesktopUi(app.memory, app.tasks, app.clock, () -> DashboardPages.create(app.spot, settings.gcp(),
-        settings.gateway().enabled() ? Optional.of(app.gateway) : Optional.empty(), app.decisions,
-        app.cost, app.tasks, app.clock, new Appearance(settings.ui().theme(), Appearance.detectOs()),
-        paths.configFile(), app.db, app.tunnels::statuses), actions,
-        openDashboard));
-    return ui.get();
+    Settings settings = app.settings;
+    Optional<Path> icon = installedIcon();
+    Optional<Notifier> nativeNotifier = NativeNotifier.forThisSystem(env, icon, command -> app.tasks.run(command));
+    DesktopUi ui = new DesktopUi(app.memory, app.tasks, app.clock,
+        () -> DashboardPages.create(app.spot, settings.gcp(),
+            settings.gateway().enabled() ? Optional.of(app.gateway) : Optional.empty(), app.decisions,
+            app.cost, app.tasks, app.clock, new Appearance(settings.ui().theme(), Appearance.detectOs()),
+            paths.configFile(), app.db, app.tunnels::statuses),
+        desktop -> new TrayViewModel(app.spot, app.cost::latest, app.cost::hourlyPrice, settings.gcp(), app.clock,
+            app.tasks, desktop::confirm, desktop::notify, desktop.commands()),
+        new DesktopUi.About(version, App.dataDir(settings, paths), Main.logFile(paths), paths.configFile()),
+        LaunchAtLogin.forThisSystem(env), nativeNotifier, openDashboard);
+    AtomicReference<DesktopUi> target = new AtomicReference<>(ui);
+    NotificationCenter center = new NotificationCenter(settings.notifications(), n -> target.get().notify(n),
+        app.clock);
+    app.memory.addListener(center::onMemory);
+    app.decisions.addListener(center::onDecision);
+    center.onVms(app.spot.vms());
+    app.spot.addListener(() -> {
+      center.onVms(app.spot.vms());
+      ui.refreshTray();
+    });
+    app.onBudgetAlert(center::onBudgetCrossed);
+    app.cost.subscribe(center::onCost);
+    return ui;
   }
 
-  private static String rootMessage(Throwable t) {
-    Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    return c instanceof AppException a ? a.userMessage() : String.valueOf(c.getMessage());
+  /** The app icon of an installed Headroom (jpackage puts it in lib/), for native notifications. */
+  private static Optional<Path> installedIcon() {
+    String launcher = System.getProperty("jpackage.app-path");
+    if (launcher == null) {
+      return Optional.empty();
+    }
+    Path png = Path.of(launcher).toAbsolutePath().getParent().resolveSibling("lib").resolve("Headroom.png");
+    return Files.isRegularFile(png) ? Optional.of(png) : Optional.empty();
   }
 }

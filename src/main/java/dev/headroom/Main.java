@@ -156,7 +156,7 @@ public final class Main {
     try (App app = newApp(settings, paths); ControlServer control = control(app, dataDir, Optional.empty())) {
       app.start();
       publish(app, control);
-      DesktopUi ui = GuiWiring.create(app, paths, settings, Version.current(), logFile(paths), openDashboard);
+      DesktopUi ui = GuiWiring.create(app, paths, env, Version.current(), openDashboard);
       control.onShowDashboard(ui::showDashboard);
       shutdown.onRequest(ui::quit);
       shutdown.installSignalHandlers();

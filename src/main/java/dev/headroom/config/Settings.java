@@ -11,4 +11,5 @@ public record Settings(
     GatewaySettings gateway,
     CostSettings cost,
     StorageSettings storage,
-    UiSettings ui) {}
+    UiSettings ui,
+    NotificationSettings notifications) {}

@@ -17,7 +17,7 @@ final class SettingsValidator {
 
   static void validate(Settings s) {
     for (var section : new Object[] {s.memory(), s.gcp(), s.autoCreate(), s.gateway(), s.cost(), s.storage(),
-        s.ui()}) {
+        s.ui(), s.notifications()}) {
       if (section == null) {
         throw new AppException("Invalid settings: a section is null");
       }
@@ -82,6 +82,10 @@ final class SettingsValidator {
     require(c.monthlyBudgetUsd() != null && c.monthlyBudgetUsd().compareTo(BigDecimal.ZERO) >= 0,
         "cost.monthlyBudgetUsd", "must be zero or more");
     ui(s.ui());
+
+    NotificationSettings n = s.notifications();
+    require(n.minIntervalSeconds() >= 0 && n.minIntervalSeconds() <= 86_400, "notifications.minIntervalSeconds",
+        "must be between 0 and 86400, got " + n.minIntervalSeconds());
   }
 
   private static void ui(UiSettings u) {
