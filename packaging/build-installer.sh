@@ -5,6 +5,8 @@
 #   packaging/build-installer.sh --type deb      # only one type (app-image, deb, rpm, dmg, pkg, msi, exe)
 #   packaging/build-installer.sh --skip-build    # reuse target/headroom.jar + target/lib (the -Pinstaller profile)
 #   packaging/build-installer.sh --no-cds        # no CDS archive in the runtime image
+#   packaging/build-installer.sh --install-test  # Linux: then `apt install ./headroom_*.deb` here, check that
+#                                                # `headroom` is on the PATH and runs, and remove it again
 #
 # Output: target/installer/ (app-image under target/installer/image/). Needs JDK 17+ (jlink, jpackage) and
 # installs missing OS tools itself where it can (Linux: fakeroot, binutils, dpkg/rpm tools; Windows: WiX 3).
@@ -39,12 +41,15 @@ JLINK_OPTS=(--strip-debug --no-header-files --no-man-pages --strip-native-comman
 TYPES=()
 SKIP_BUILD=false
 CDS=true
+INSTALL_TEST="${HEADROOM_INSTALL_TEST:-false}"
+[ "$INSTALL_TEST" = 1 ] && INSTALL_TEST=true
 while [ $# -gt 0 ]; do
   case "$1" in
     --type) TYPES+=("$2"); shift 2 ;;
     --skip-build) SKIP_BUILD=true; shift ;;
     --no-cds) CDS=false; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --install-test) INSTALL_TEST=true; shift ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "build-installer: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -221,6 +226,36 @@ for t in "${TYPES[@]}"; do
   esac
   "$JPACKAGE" --type "$t" --app-image "$APP_IMAGE" --dest "$OUT" --icon "$ICON" "${COMMON[@]}" "${OS_PACKAGE[@]}"
 done
+
+# ---- install test (Linux .deb): the way packaging/README.md says to install it ----------------------------------
+if $INSTALL_TEST && [ $OS = linux ]; then
+  DEB="$(ls "$OUT"/headroom_*.deb 2>/dev/null | head -1)"
+  [ -n "$DEB" ] || { log "install test: no .deb in $OUT"; exit 1; }
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  log "install test: apt install $DEB"
+  # apt (not dpkg -i) resolves the package's dependencies; a path with a slash makes it a local file.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$DEB" >"$WORK/apt-install.log" 2>&1 \
+    || { cat "$WORK/apt-install.log" >&2; log "install test: apt install failed"; exit 1; }
+  dpkg-query -W -f='${Status}' headroom | grep -q 'install ok installed' \
+    || { log "install test: package not configured"; exit 1; }
+  [ "$(command -v headroom)" = /usr/bin/headroom ] || { log "install test: headroom is not on the PATH"; exit 1; }
+  headroom --version | grep -qx "Headroom $VERSION" || { log "install test: headroom --version is wrong"; exit 1; }
+  SMOKE_HOME="$(mktemp -d)"
+  HEADROOM_HOME="$SMOKE_HOME" headroom status --json | grep -q '"usedPercent"' \
+    || { log "install test: headroom status --json failed"; exit 1; }
+  env -u DISPLAY HEADROOM_HOME="$SMOKE_HOME" headroom >"$WORK/nodisplay.out" 2>&1 && nd=0 || nd=$?
+  [ "$nd" = 2 ] && grep -q -- '--headless' "$WORK/nodisplay.out" \
+    || { cat "$WORK/nodisplay.out" >&2; log "install test: no-display start should exit 2 naming --headless"; exit 1; }
+  grep -q 'StartupWMClass=Headroom' /opt/headroom/lib/headroom-Headroom.desktop \
+    || { log "install test: .desktop file lacks StartupWMClass"; exit 1; }
+  sed -n 's/^/  apt: /p' "$WORK/apt-install.log" | grep -i 'headroom:' >&2 || true
+  log "install test: installed, headroom on the PATH ($(headroom --version)), status and no-display checks pass"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -qq headroom >/dev/null 2>&1
+  [ ! -e /usr/bin/headroom ] || { log "install test: /usr/bin/headroom left behind after remove"; exit 1; }
+  rm -rf "$SMOKE_HOME"
+  log "install test: removed cleanly"
+fi
 
 log "done:"
 ls -1 "$OUT" >&2

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>pressure: HIGH, then CRITICAL, once each per spell of pressure; the spell ends after
  *       {@link #CALM} of NORMAL readings (so flapping around the threshold does not repeat it);</li>
- *   <li>auto-create: every VM it creates; a block once per streak of blocks and reason;</li>
+ *   <li>auto-create: every VM it creates; a block once per streak of blocks and reason (not "auto-create is off",
+ *       which the user chose);</li>
  *   <li>a VM preempted (once per VM) or reaped (each reap);</li>
  *   <li>budgets: the crossings one cost tick reports (50, 90 and 100 % can come together) become one notification
  *       for the highest level, with amounts to the cent.</li>
@@ -46,6 +47,7 @@ public final class NotificationCenter {
   private static final Logger LOG = LoggerFactory.getLogger(NotificationCenter.class);
   /** How long memory must stay NORMAL before a new HIGH is a new episode. */
   public static final Duration CALM = Duration.ofSeconds(60);
+  static final String AUTO_CREATE_OFF = "AUTO_CREATE_DISABLED";
 
   private final NotificationSettings settings;
   private final Notifier notifier;
@@ -107,7 +109,8 @@ public final class NotificationCenter {
         }
       }
       case BLOCKED -> {
-        if (d.reason().equals(blockedReason)) {
+        // Auto-create switched off is the user's choice, not news.
+        if (d.reason().equals(blockedReason) || d.reason().equals(AUTO_CREATE_OFF)) {
           return;
         }
         blockedReason = d.reason();

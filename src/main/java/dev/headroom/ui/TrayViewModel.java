@@ -124,7 +124,7 @@ public final class TrayViewModel {
     } else {
       items.add(Item.action("Terminate all (" + active.size() + ")…", this::terminateAll));
     }
-    offline.ifPresent(r -> items.add(Item.disabled("Not connected: " + firstSentence(r))));
+    offline.ifPresent(r -> items.add(Item.disabled(firstSentence(r))));
     items.add(Item.SEPARATOR);
     items.add(Item.check("Launch at login", commands.launchAtLogin().get(), commands.toggleLaunchAtLogin()));
     items.add(Item.action("Preferences…", commands.preferences()));
@@ -201,7 +201,7 @@ public final class TrayViewModel {
     return "Headroom — " + memory.map(s -> format.wholePercent(s.sample().usedPercent()) + " memory used ("
         + format.bytes(s.sample().usedBytes()) + " of " + format.bytes(s.sample().totalBytes()) + ", "
         + s.pressure().name().toLowerCase(Locale.ROOT) + ")").orElse("measuring")
-        + "\nToday " + format.money(snap.totalToday()) + " · " + vmCount(running) + " running";
+        + " · today " + format.money(snap.totalToday()) + " · " + vmCount(running) + " running";
   }
 
   private static String vmCount(long n) {

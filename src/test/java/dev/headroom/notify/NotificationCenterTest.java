@@ -90,6 +90,8 @@ class NotificationCenterTest {
     Decision blocked = new Decision(T0, Decision.Action.BLOCKED, Decision.Trigger.SUSTAINED, "COOLDOWN",
         "Blocked: cooldown, 3 min left of 5 min since the last create");
 
+    n.onDecision(new Decision(T0, Decision.Action.BLOCKED, Decision.Trigger.SUSTAINED, "AUTO_CREATE_DISABLED",
+        "Blocked: memory at 91 % for 20 s, but auto-create is off"));
     n.onDecision(blocked);
     n.onDecision(blocked);
     n.onDecision(blocked);
