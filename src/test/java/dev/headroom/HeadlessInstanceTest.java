@@ -119,6 +119,10 @@ class HeadlessInstanceTest {
     assertThat(c.has("totalToday")).isTrue();
     assertThat(c.get("vms").get(0).get("name").asText()).isEqualTo(name);
 
+    Run price = cli("price", "vm", "e2-highmem-4", "--json");
+    assertThat(price.code()).as(price.err()).isZero();
+    assertThat(JSON.readTree(price.out()).toString()).contains("e2-highmem-4");
+
     Run usage = cli("vm", "frobnicate");
     assertThat(usage.code()).isEqualTo(64);
     assertThat(usage.out()).isEmpty();
