@@ -173,6 +173,8 @@ while IFS= read -r opt; do
   [[ -z "$opt" || "$opt" == \#* ]] || JAVA_OPTS+=("$opt")
 done < "$ROOT/packaging/jvm.options"
 [ $OS = mac ] && JAVA_OPTS+=(-Dapple.awt.UIElement=true)   # no Dock icon even before Info.plist applies
+# Windows named "Headroom" for the window manager (WM_CLASS; GtkIdentity): glass's application name is internal API.
+[ $OS = linux ] && JAVA_OPTS+=(--add-exports=javafx.graphics/com.sun.glass.ui=ALL-UNNAMED)
 
 COMMON=(--name "$APP_NAME" --app-version "$VERSION" --vendor "$VENDOR" --description "$DESCRIPTION"
   --copyright "Copyright (C) Headroom contributors")

@@ -148,6 +148,7 @@ public final class DesktopUi {
           Platform.startup(() -> {
             // With a tray the app outlives its windows; without one, closing the window ends it.
             Platform.setImplicitExit(implicitExit);
+            GtkIdentity.nameFxApplication();
             work.run();
           });
           return;

@@ -26,6 +26,22 @@ final class GtkIdentity {
     String g_get_prgname();
   }
 
+  /**
+   * Names the JavaFX application "Headroom" (FX thread, before the first window): glass uses that name as the
+   * WM_CLASS of every stage, "java" otherwise. Glass is internal API: reachable when JavaFX is on the class path, and
+   * in the packaged runtime through {@code --add-exports javafx.graphics/com.sun.glass.ui=ALL-UNNAMED}
+   * (packaging/build-installer.sh); without it the windows keep WM_CLASS "java" and nothing else changes.
+   */
+  static void nameFxApplication() {
+    try {
+      Class<?> app = Class.forName("com.sun.glass.ui.Application");
+      Object instance = app.getMethod("GetApplication").invoke(null);
+      app.getMethod("setName", String.class).invoke(instance, "Headroom");
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      LOG.debug("Cannot name the JavaFX application ({}); windows keep WM_CLASS java", e.toString());
+    }
+  }
+
   static synchronized void apply() {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     if (applied || os.contains("mac") || os.contains("win")) {
