@@ -108,6 +108,14 @@ class HeadlessInstanceTest {
     assertThat(vms.get(0).get("state").asText()).isEqualTo("RUNNING");
     assertThat(vms.get(0).get("sessionId").asText()).isNotBlank();
 
+    Run show = cli("vm", "show", name);
+    assertThat(show.code()).as(show.err()).isZero();
+    assertThat(show.out()).startsWith(name + "  RUNNING").contains("Timeline (UTC):");
+    Run showJson = cli("vm", "show", name, "--json");
+    assertThat(showJson.code()).as(showJson.err()).isZero();
+    assertThat(JSON.readTree(showJson.out()).get("state").asText()).isEqualTo("RUNNING");
+    assertThat(JSON.readTree(showJson.out()).get("events").size()).isGreaterThanOrEqualTo(2);
+
     // The running app's cost snapshot (recomputed every 2 s) comes to include the new VM.
     Run cost = cli("cost", "--json");
     for (int i = 0; i < 50 && !cost.out().contains(name); i++) {
