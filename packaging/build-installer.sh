@@ -233,30 +233,7 @@ done
 if $INSTALL_TEST && [ $OS = linux ]; then
   DEB="$(ls "$OUT"/headroom_*.deb 2>/dev/null | head -1)"
   [ -n "$DEB" ] || { log "install test: no .deb in $OUT"; exit 1; }
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  log "install test: apt install $DEB"
-  # apt (not dpkg -i) resolves the package's dependencies; a path with a slash makes it a local file.
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$DEB" >"$WORK/apt-install.log" 2>&1 \
-    || { cat "$WORK/apt-install.log" >&2; log "install test: apt install failed"; exit 1; }
-  dpkg-query -W -f='${Status}' headroom | grep -q 'install ok installed' \
-    || { log "install test: package not configured"; exit 1; }
-  [ "$(command -v headroom)" = /usr/bin/headroom ] || { log "install test: headroom is not on the PATH"; exit 1; }
-  headroom --version | grep -qx "Headroom $VERSION" || { log "install test: headroom --version is wrong"; exit 1; }
-  SMOKE_HOME="$(mktemp -d)"
-  HEADROOM_HOME="$SMOKE_HOME" headroom status --json | grep -q '"usedPercent"' \
-    || { log "install test: headroom status --json failed"; exit 1; }
-  env -u DISPLAY HEADROOM_HOME="$SMOKE_HOME" headroom >"$WORK/nodisplay.out" 2>&1 && nd=0 || nd=$?
-  [ "$nd" = 2 ] && grep -q -- '--headless' "$WORK/nodisplay.out" \
-    || { cat "$WORK/nodisplay.out" >&2; log "install test: no-display start should exit 2 naming --headless"; exit 1; }
-  grep -q 'StartupWMClass=Headroom' /opt/headroom/lib/headroom-Headroom.desktop \
-    || { log "install test: .desktop file lacks StartupWMClass"; exit 1; }
-  sed -n 's/^/  apt: /p' "$WORK/apt-install.log" | grep -i 'headroom:' >&2 || true
-  log "install test: installed, headroom on the PATH ($(headroom --version)), status and no-display checks pass"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get remove -y -qq headroom >/dev/null 2>&1
-  [ ! -e /usr/bin/headroom ] || { log "install test: /usr/bin/headroom left behind after remove"; exit 1; }
-  rm -rf "$SMOKE_HOME"
-  log "install test: removed cleanly"
+  bash "$PKG/linux/install-test.sh" "$DEB" "$VERSION"
 fi
 
 log "done:"
