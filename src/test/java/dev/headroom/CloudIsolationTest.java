@@ -37,7 +37,7 @@ class CloudIsolationTest {
       GatewaySettings g = d.gateway();
       Settings settings = new Settings(d.memory(), gcp, d.autoCreate(), new GatewaySettings(false, 0,
           g.maxRequestBytes(), g.upstreamTimeoutSeconds(), g.healthCheckSeconds(), g.routes()), d.cost(),
-          new StorageSettings(dir.resolve("data").toString()), d.ui());
+          new StorageSettings(dir.resolve("data").toString()), d.ui(), d.notifications());
       AppPaths paths = new AppPaths(dir.resolve("config.json"), dir.resolve("data"));
       try (App app = new App(settings, paths, Clock.systemUTC(), new ScriptedMemorySource(),
           FakeComputeServer.client(gcp), Optional.empty())) {
