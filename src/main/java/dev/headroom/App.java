@@ -128,7 +128,7 @@ final class App implements AutoCloseable {
     gateway.mount("/usage", http.usageHandler());
     gateway.mountStream("/cost/stream", http.streamHandler());
     String log = settings.cost().usageLogPath();
-    this.tailer = log.isBlank() ? Optional.empty() : Optional.of(new UsageLogTailer(Path.of(log), cost, db, clock));
+    this.tailer = log.isBlank() ? Optional.empty() : Optional.of(new UsageLogTailer(Path.of(log), cost, clock));
     Spend spend = new Spend() {
       @Override
       public Optional<BigDecimal> hourlyPrice() {
