@@ -46,6 +46,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Logging.keepOpenAtExit();
     // Exit explicitly: after Quit, AWT's event thread (tray) would otherwise keep the JVM alive.
     System.exit(run(args, System.out, System.err, System.getenv()));
   }
@@ -169,7 +170,10 @@ public final class Main {
     if (System.getProperty("javafx.cachedir") == null) {
       System.setProperty("javafx.cachedir", paths.dataDir().resolve("openjfx").toString());
     }
-    try (App app = newApp(settings, paths)) {
+    Logging.toFile(App.dataDir(settings, paths));
+    App app = newApp(settings, paths);
+    Thread hook = installShutdownHook(app);
+    try {
       app.start();
       AtomicReference<DesktopUi> ui = new AtomicReference<>();
       DesktopUi.TrayActions actions = new DesktopUi.TrayActions(
@@ -186,30 +190,30 @@ public final class Main {
           app.cost, app.tasks, app.clock, look, paths.configFile(), app.db, app.tunnels::statuses), actions,
           openDashboard));
       ui.get().run();
+    } finally {
+      app.close(); // Quit: the same path as SIGTERM
+      removeShutdownHook(hook);
+      Logging.closeFile();
     }
     return 0;
   }
 
-  private static int headless(AppPaths paths, Map<String, String> env) throws InterruptedException {
+  private static int headless(AppPaths paths, Map<String, String> env) {
     Settings settings = new SettingsLoader().load(paths.configFile(), env);
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch closed = new CountDownLatch(1);
-    // The hook waits for the services to close so the store is flushed before the JVM halts.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      try {
-        closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "headroom-shutdown"));
-    try (App app = newApp(settings, paths)) {
+    Logging.toFile(App.dataDir(settings, paths));
+    App app = newApp(settings, paths);
+    Thread hook = installShutdownHook(app);
+    try {
       app.start();
       System.err.println("Headroom running headless; gateway on " + app.gateway.address()
           + (settings.gateway().enabled() ? "" : " (routing off)") + "; Ctrl-C to stop.");
-      stop.await();
+      while (!app.awaitClosed(java.time.Duration.ofDays(1))) {
+        // runs until SIGTERM/Ctrl-C closes the app through the hook
+      }
     } finally {
-      closed.countDown();
+      app.close();
+      removeShutdownHook(hook);
+      Logging.closeFile();
     }
     return 0;
   }
@@ -224,13 +228,26 @@ public final class Main {
     return c instanceof AppException a ? a.userMessage() : String.valueOf(c.getMessage());
   }
 
-  // slf4j-simple reads its settings once, at the first logger: set them before anything logs.
+  // Before anything logs: console now, the rotating file once the data dir is known (long-running modes).
   private static void configureLogging(String verb, AppPaths paths) {
-    boolean longRunning = verb.equals("gui") || isLongRunning(verb);
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", longRunning ? "info" : "warn");
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-    System.setProperty("org.slf4j.simpleLogger.log.com.google", "warn");
-    System.setProperty("org.slf4j.simpleLogger.log.oshi", "warn");
+    Logging.configure(verb.equals("gui") || isLongRunning(verb));
+  }
+
+  /**
+   * SIGTERM, Ctrl-C and logout run the same {@link App#close} as Quit (GUI and headless alike); the hook waits for
+   * it so the store is flushed before the JVM halts.
+   */
+  static Thread installShutdownHook(App app) {
+    Thread hook = new Thread(app::close, "headroom-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  private static void removeShutdownHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook is running or has run
+    }
   }
 }
