@@ -122,6 +122,11 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     return store.health();
   }
 
+  /** Transactions the usage writer has committed (each one fsync), for tests and benchmarks. */
+  public long groupsWritten() {
+    return store.groupsWritten();
+  }
+
   /** True when the usage store's last write reached the disk. */
   public boolean storeHealthy() {
     return store.health().ok();

@@ -67,6 +67,7 @@ public final class CostStore implements AutoCloseable {
   private final ExecutorService writer;
   private final AtomicReference<Health> health = new AtomicReference<>(new Health(true, Optional.empty(),
       Optional.empty()));
+  private final java.util.concurrent.atomic.AtomicLong groups = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean closing;
 
   /**
@@ -104,6 +105,11 @@ public final class CostStore implements AutoCloseable {
       done.completeExceptionally(new StoreUnavailable("The usage store is closing or overloaded", null));
     }
     return done;
+  }
+
+  /** Groups (transactions + fsyncs) written so far. */
+  public long groupsWritten() {
+    return groups.get();
   }
 
   /** Whether the last write reached the disk, and the last error if not. */
@@ -203,6 +209,7 @@ public final class CostStore implements AutoCloseable {
       group.forEach(a -> a.done().completeExceptionally(failure));
       return;
     }
+    groups.incrementAndGet();
     if (!health.get().ok()) {
       LOG.info("Usage store writes succeed again");
       health.set(new Health(true, Optional.empty(), Optional.empty()));
