@@ -131,6 +131,9 @@ final class App implements AutoCloseable {
         () -> memory.latest().map(s -> s.pressure().atLeast(Pressure.HIGH)).orElse(false), cost, clock, tasks);
     CostHttp http = new CostHttp(cost, clock);
     gateway.mount("/usage", http.usageHandler());
+    gateway.healthCheck("usageStore", () -> cost.storeHealth().ok() ? Optional.empty()
+        : Optional.of("usage writes failing since " + cost.storeHealth().failedAt().map(Object::toString).orElse("?")
+            + ": " + cost.storeHealth().lastError().orElse("unknown error")));
     gateway.mountStream("/cost/stream", http.streamHandler());
     String log = settings.cost().usageLogPath();
     this.tailer = log.isBlank() ? Optional.empty() : Optional.of(new UsageLogTailer(Path.of(log), cost, clock));
