@@ -245,7 +245,7 @@ class CostEngineTest {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     PriceCatalog slow = new PriceCatalog() {
       @Override
-      public java.util.Map<String, SeriesRates> spotRates(String region) {
+      public java.util.Map<String, SeriesRates> rates(String region) {
         fetching.countDown();
         try {
           release.await(20, java.util.concurrent.TimeUnit.SECONDS);
