@@ -61,6 +61,7 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   private final UsageTotals totals;
   private final CostStore store;
   private final List<Consumer<CostSnapshot>> subscribers = new CopyOnWriteArrayList<>();
+  private final java.util.Set<String> unpricedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile CostSnapshot latest;
   private long lastStoredMinute = -1;
   private Tasks.Handle ticker;
@@ -173,7 +174,9 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     }
     await(store.append(priced, offset));
     for (PricedUsage p : priced) {
-      if (p.cost().isEmpty()) {
+      // Once per model, not per event: a flood of unpriced events must not flood the log.
+      if (p.cost().isEmpty() && unpricedSeen.size() < 1_000
+          && unpricedSeen.add(p.usage().provider() + "|" + p.usage().model())) {
         LOG.warn("Model '{}' ({}) is not in the price book: counted as unpriced, not $0",
             LogSafe.clean(p.usage().model()), LogSafe.clean(p.usage().provider()));
       }
