@@ -79,6 +79,10 @@ final class App implements AutoCloseable {
   final PriceService prices;
   final CostEngine cost;
   private final Optional<UsageLogTailer> tailer;
+  private final Optional<PriceCatalog> catalog;
+  private final MachineTypes shapes;
+  private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
   private volatile BudgetAlerts budgetListener = (period, percent, budget) -> { };
   private Tasks.Handle tailing;
   private volatile boolean started;
@@ -91,10 +95,11 @@ final class App implements AutoCloseable {
     this.paths = paths;
     this.clock = clock;
     MachineShape.require(settings.gcp().machineType()); // a type GCP does not sell: config error naming the field
-    Path dataDir = dataDir(settings, paths);
+    this.catalog = catalog;
+    this.db = Database.open(dataDir(settings, paths)); // first: a refused database leaves nothing to stop
     this.tasks = ExecutorTasks.create("headroom", 4);
     this.cloud = ExecutorTasks.create("headroom-cloud", CLOUD_THREADS);
-    this.db = Database.open(dataDir);
+    try {
     MemoryHistory history = new MemoryHistory(new MemoryStore(db));
     history.restore(clock.instant());
     LOG.info("Restored {} s of fine and {} min of coarse memory history", history.secondCount(),
@@ -103,11 +108,11 @@ final class App implements AutoCloseable {
     this.spot = new SpotVmService(compute, settings.gcp(), new SpotStore(db), clock, cloud, sessionId);
     // The private path to the VMs: SSH tunnels with pinned host keys, on their own pool (connects block seconds).
     this.tunnelTasks = ExecutorTasks.create("tunnel", 2);
-    this.tunnels = new TunnelManager(spot, VmKeys.inDirectory(dataDir.resolve("vm-keys")), settings.gcp().sshPort(),
-        settings.gcp().backendPort(), tunnelTasks, clock, TunnelManager.Timing.DEFAULT);
+    this.tunnels = new TunnelManager(spot, VmKeys.inDirectory(dataDir(settings, paths).resolve("vm-keys")),
+        settings.gcp().sshPort(), settings.gcp().backendPort(), tunnelTasks, clock, TunnelManager.Timing.DEFAULT);
     spot.setVmMetadata(tunnels::metadataFor);
     this.fleet = new SpotFleet(spot, tunnels);
-    MachineTypes shapes = settings.gcp().configured() ? GceMachineTypes.connect(settings.gcp(), clock, tasks)
+    this.shapes = settings.gcp().configured() ? GceMachineTypes.connect(settings.gcp(), clock, tasks)
         : MachineTypes.BUNDLED; // live machineTypes.get in the background, the bundled table meanwhile
     this.prices = new PriceService(catalog, db, clock, tasks, shapes, settings.gcp().diskSizeGb(),
         settings.gcp().diskType());
@@ -115,7 +120,7 @@ final class App implements AutoCloseable {
     PriceBook book = PriceBook.load(bookPath.isBlank() ? Optional.empty() : Optional.of(Path.of(bookPath)));
     if (!settings.cost().priceBookUrl().isBlank()) { // opt-in daily refresh, cached in the data dir
       PriceBookUpdater updater = PriceBookUpdater.create(settings.cost().priceBookUrl(), book,
-          dataDir.resolve("llm-prices-download.json"), clock);
+          dataDir(settings, paths).resolve("llm-prices-download.json"), clock);
       updater.loadCached();
       updater.start(tasks);
     }
@@ -126,9 +131,12 @@ final class App implements AutoCloseable {
         () -> memory.latest().map(s -> s.pressure().atLeast(Pressure.HIGH)).orElse(false), cost, clock, tasks);
     CostHttp http = new CostHttp(cost, clock);
     gateway.mount("/usage", http.usageHandler());
+    gateway.healthCheck("usageStore", () -> cost.storeHealth().ok() ? Optional.empty()
+        : Optional.of("usage writes failing since " + cost.storeHealth().failedAt().map(Object::toString).orElse("?")
+            + ": " + cost.storeHealth().lastError().orElse("unknown error")));
     gateway.mountStream("/cost/stream", http.streamHandler());
     String log = settings.cost().usageLogPath();
-    this.tailer = log.isBlank() ? Optional.empty() : Optional.of(new UsageLogTailer(Path.of(log), cost, db, clock));
+    this.tailer = log.isBlank() ? Optional.empty() : Optional.of(new UsageLogTailer(Path.of(log), cost, clock));
     Spend spend = new Spend() {
       @Override
       public Optional<BigDecimal> hourlyPrice() {
@@ -143,6 +151,16 @@ final class App implements AutoCloseable {
     this.decisions = new DecisionLog(db);
     this.engine = new Engine(settings.memory(), settings.autoCreate(), fleet, spend, new GatewayTraffic(gateway),
         decisions, clock, tasks);
+    } catch (RuntimeException e) {
+      // A half-built app must not keep the database locked or its threads alive.
+      try {
+        tasks.close();
+        cloud.close();
+      } finally {
+        db.close();
+      }
+      throw e;
+    }
   }
 
   /** Where the store (and the running instance's {@code instance.json}) live: storage.dataDir, else the OS default. */
@@ -214,29 +232,69 @@ final class App implements AutoCloseable {
     engine.start(memory);
   }
 
+  /**
+   * Stops everything in the reverse order of {@link #start}, then the clients, the executor and the database; each
+   * step bounded and run even when an earlier one failed. Quit, SIGTERM/logout and the end of a CLI verb all come
+   * here; a second caller waits for the first to finish.
+   */
   @Override
   public void close() {
-    engine.stop();
-    // Only the running app quits: a CLI verb (vm create) closing its App must not delete what it just created.
-    if (started && settings.autoCreate().terminateOnQuit() && spot.activeOrPending() > 0) {
-      LOG.info("Terminating managed VMs on quit (autoCreate.terminateOnQuit)");
-      try {
-        spot.terminateAll("Headroom quit").get(3, TimeUnit.MINUTES);
-      } catch (Exception e) {
-        LOG.warn("Terminating VMs on quit failed: {}", e.toString());
+    if (!closing.compareAndSet(false, true)) {
+      awaitClosed(Duration.ofSeconds(60));
+      return;
+    }
+    try (ShutdownSteps steps = new ShutdownSteps()) {
+      steps.run("auto-create engine", Duration.ofSeconds(5), engine::stop);
+      // Only the running app quits: a CLI verb (vm create) closing its App must not delete what it just created.
+      if (started && settings.autoCreate().terminateOnQuit()) {
+        steps.run("terminate VMs on quit", Duration.ofMinutes(3).plusSeconds(5), () -> {
+          if (spot.activeOrPending() > 0) {
+            LOG.info("Terminating managed VMs on quit (autoCreate.terminateOnQuit)");
+            try {
+              spot.terminateAll("Headroom quit").get(3, TimeUnit.MINUTES);
+            } catch (Exception e) {
+              throw new IllegalStateException("Terminating VMs on quit failed: " + e, e);
+            }
+          }
+        });
       }
+      steps.run("gateway", Duration.ofSeconds(5), gateway::close);
+      steps.run("usage log tailer", Duration.ofSeconds(2), () -> {
+        if (tailing != null) {
+          tailing.cancel();
+        }
+      });
+      steps.run("cost engine and usage writer", Duration.ofSeconds(10), cost::close);
+      steps.run("SSH tunnels", Duration.ofSeconds(5), tunnels::close);
+      steps.run("tunnel executor", Duration.ofSeconds(5), tunnelTasks::close);
+      steps.run("spot VM service", Duration.ofSeconds(5), spot::close);
+      steps.run("cloud call executor", Duration.ofSeconds(5), cloud::close);
+      steps.run("memory monitor", Duration.ofSeconds(5), memory::stop);
+      steps.run("price catalog client", Duration.ofSeconds(5), () -> catalog.ifPresent(PriceCatalog::close));
+      steps.run("machine types client", Duration.ofSeconds(5), () -> {
+        if (shapes instanceof AutoCloseable c) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      });
+      steps.run("background tasks", Duration.ofSeconds(5), tasks::close);
+      steps.run("database", Duration.ofSeconds(15), db::close);
+      LOG.info("Headroom stopped{}", steps.failures() == 0 ? "" : " (" + steps.failures() + " step(s) failed)");
+    } finally {
+      closed.countDown();
     }
-    if (tailing != null) {
-      tailing.cancel();
+  }
+
+  /** Waits until {@link #close} has finished (bounded); true when it has. */
+  boolean awaitClosed(Duration bound) {
+    try {
+      return closed.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
-    cost.close();
-    gateway.close();
-    tunnels.close();
-    tunnelTasks.close();
-    spot.close();
-    cloud.close();
-    memory.stop();
-    tasks.close();
-    db.close();
   }
 }

@@ -35,7 +35,8 @@ final class GuiWiring {
             paths.configFile(), app.db, app.tunnels::statuses),
         desktop -> new TrayViewModel(app.spot, app.cost::latest, app.cost::hourlyPrice, settings.gcp(), app.clock,
             app.tasks, desktop::confirm, desktop::notify, desktop.commands()),
-        new DesktopUi.About(version, App.dataDir(settings, paths), Main.logFile(paths), paths.configFile()),
+        new DesktopUi.About(version, App.dataDir(settings, paths), Main.logFile(App.dataDir(settings, paths)),
+            paths.configFile()),
         LaunchAtLogin.forThisSystem(env), nativeNotifier, openDashboard);
     AtomicReference<DesktopUi> target = new AtomicReference<>(ui);
     NotificationCenter center = new NotificationCenter(settings.notifications(), n -> target.get().notify(n),

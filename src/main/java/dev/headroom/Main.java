@@ -49,6 +49,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Logging.keepOpenAtExit();
     // Exit explicitly: after Quit, AWT's event thread (tray) would otherwise keep the JVM alive.
     System.exit(run(args, System.out, System.err, System.getenv()));
   }
@@ -152,6 +153,7 @@ public final class Main {
     if (System.getProperty("javafx.cachedir") == null) {
       System.setProperty("javafx.cachedir", paths.dataDir().resolve("openjfx").toString());
     }
+    Logging.toFile(dataDir);
     Shutdown shutdown = new Shutdown(Shutdown.BOUND);
     try (App app = newApp(settings, paths); ControlServer control = control(app, dataDir, Optional.empty())) {
       app.start();
@@ -164,6 +166,7 @@ public final class Main {
       shutdown.request("Quit");
     } finally {
       shutdown.finished();
+      Logging.closeFile();
     }
     return 0;
   }
@@ -178,6 +181,7 @@ public final class Main {
           + running.get().port() + "); not starting another.");
       return ALREADY_RUNNING;
     }
+    Logging.toFile(dataDir);
     Shutdown shutdown = new Shutdown(Shutdown.BOUND);
     shutdown.installSignalHandlers();
     try (App app = newApp(settings, paths); ControlServer control = control(app, dataDir, Optional.empty())) {
@@ -189,6 +193,7 @@ public final class Main {
       shutdown.await();
     } finally {
       shutdown.finished();
+      Logging.closeFile();
     }
     return 0;
   }
@@ -217,27 +222,13 @@ public final class Main {
         App.catalog(settings));
   }
 
-  static Path logFile(AppPaths paths) {
-    return paths.dataDir().resolve("headroom.log");
+  /** The current log file (java.util.logging rotates {@code headroom.%g.log}; 0 is the newest). */
+  static Path logFile(Path dataDir) {
+    return dataDir.resolve("logs").resolve("headroom.0.log");
   }
 
-  // slf4j-simple reads its settings once, at the first logger: set them before anything logs.
+  // Before anything logs: console now, the rotating file once the data dir is known (long-running modes).
   private static void configureLogging(String verb, AppPaths paths) {
-    boolean gui = verb.equals("gui") || verb.equals("--dashboard");
-    boolean longRunning = gui || verb.equals("--headless");
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", longRunning ? "info" : "warn");
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-    System.setProperty("org.slf4j.simpleLogger.log.com.google", "warn");
-    System.setProperty("org.slf4j.simpleLogger.log.oshi", "warn");
-    if (gui && System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
-      // Started from a menu or at login, the app's stderr goes nowhere: log to a file the About dialog names.
-      try {
-        Files.createDirectories(paths.dataDir());
-        System.setProperty("org.slf4j.simpleLogger.logFile", logFile(paths).toString());
-      } catch (IOException e) {
-        // keep stderr
-      }
-    }
+    Logging.configure(verb.equals("gui") || verb.equals("--dashboard") || verb.equals("--headless"));
   }
 }

@@ -16,11 +16,11 @@ final class SettingsValidator {
   private SettingsValidator() {}
 
   static void validate(Settings s) {
-    for (var section : new Object[] {s.memory(), s.gcp(), s.autoCreate(), s.gateway(), s.cost(), s.storage(),
-        s.ui(), s.notifications()}) {
-      if (section == null) {
-        throw new AppException("Invalid settings: a section is null");
-      }
+    String[] names = {"memory", "gcp", "autoCreate", "gateway", "cost", "storage", "ui", "notifications"};
+    Object[] sections = {s.memory(), s.gcp(), s.autoCreate(), s.gateway(), s.cost(), s.storage(), s.ui(),
+        s.notifications()};
+    for (int i = 0; i < sections.length; i++) {
+      require(sections[i] != null, names[i], "must not be null");
     }
     MemorySettings m = s.memory();
     require(m.thresholdPercent() > 0 && m.thresholdPercent() < 100, "memory.thresholdPercent",
@@ -35,6 +35,7 @@ final class SettingsValidator {
         "must be at least memory.trayMinIntervalSeconds");
 
     GcpSettings g = s.gcp();
+    require(g.region() != null, "gcp.region", "must be set");
     require(g.zones() != null && !g.zones().isEmpty(), "gcp.zones", "must list at least one zone");
     for (String zone : g.zones()) {
       require(zone != null && zone.startsWith(g.region() + "-"), "gcp.zones",
@@ -63,12 +64,14 @@ final class SettingsValidator {
     require(gw.healthCheckSeconds() >= 1, "gateway.healthCheckSeconds", "must be at least 1");
     require(gw.cloudHealthPath() != null && gw.cloudHealthPath().startsWith("/"), "gateway.cloudHealthPath",
         "must be a path starting with '/'");
-    List<GatewaySettings.RouteRule> routes = gw.routes() == null ? List.of() : gw.routes();
-    Set<String> names = new HashSet<>();
+    require(gw.routes() != null, "gateway.routes", "must be a list (use [] for no routes)");
+    List<GatewaySettings.RouteRule> routes = gw.routes();
+    Set<String> routeNames = new HashSet<>();
     for (int i = 0; i < routes.size(); i++) {
       GatewaySettings.RouteRule r = routes.get(i);
       String at = "gateway.routes[" + i + "]";
-      require(notBlank(r.name()) && names.add(r.name()), at + ".name", "must be set and unique");
+      require(r != null, at, "must not be null");
+      require(notBlank(r.name()) && routeNames.add(r.name()), at + ".name", "must be set and unique");
       require(r.pathPrefix() != null && r.pathPrefix().startsWith("/"), at + ".pathPrefix", "must start with '/'");
       require(r.policy() != null && POLICIES.contains(r.policy()), at + ".policy",
           "must be one of " + POLICIES + ", got '" + r.policy() + "'");
@@ -77,6 +80,9 @@ final class SettingsValidator {
     }
 
     CostSettings c = s.cost();
+    require(c.priceBookPath() != null, "cost.priceBookPath", "must be a string (\"\" for none)");
+    require(c.usageLogPath() != null, "cost.usageLogPath", "must be a string (\"\" for none)");
+    require(s.storage().dataDir() != null, "storage.dataDir", "must be a string (\"\" for the default)");
     require(c.dailyBudgetUsd() != null && c.dailyBudgetUsd().compareTo(BigDecimal.ZERO) >= 0,
         "cost.dailyBudgetUsd", "must be zero or more");
     require(c.monthlyBudgetUsd() != null && c.monthlyBudgetUsd().compareTo(BigDecimal.ZERO) >= 0,

@@ -1,29 +1,26 @@
 package dev.headroom.cost;
 
 import dev.headroom.config.CostSettings;
+import dev.headroom.core.LogSafe;
 import dev.headroom.core.Tasks;
 import dev.headroom.store.Database;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneId;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,22 +29,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The unified cost view: LLM usage (priced from the {@link PriceBook}) plus GCP VM runtime (priced by the
  * {@link PriceService}), recomputed every {@link #TICK} into a {@link CostSnapshot} for subscribers (the UI, the SSE
- * stream) and stored once a minute. Aggregation is incremental: each usage event updates running totals; the
- * usage table is read once, at start (one aggregate query per window), never per tick.
+ * stream) and stored once a minute. Events are validated, priced, then made durable by the {@link CostStore}'s
+ * single writer before {@link #record} returns; aggregation is incremental ({@link UsageTotals}), the usage table is
+ * read only at start and at rollover. No lock is held while prices are looked up or the disk is written.
  *
  * <pre>{@code
  * CostEngine cost = new CostEngine(db, book, prices, "us-central1", settings.cost(), vms, clock, zone, tasks, alerts);
  * cost.start();
  * cost.subscribe(snapshot -> ui.show(snapshot));
- * cost.record(usage);   // from the gateway
+ * cost.record(usage);   // from the gateway: durable when it returns
  * }</pre>
  */
 public final class CostEngine implements UsageSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CostEngine.class);
   public static final Duration TICK = Duration.ofSeconds(2);
-  private static final Duration BURN_WINDOW = Duration.ofMinutes(10);
+  /** Longest a caller waits for its events to be durable before it is told the store is unavailable. */
+  static final Duration DURABLE_WAIT = Duration.ofSeconds(10);
   private static final BigDecimal HOUR_SECONDS = BigDecimal.valueOf(3600);
-  private static final int[] THRESHOLDS = {50, 90, 100};
+  private static final Duration MAINTENANCE = Duration.ofMinutes(10);
 
   private final Database db;
   private final PriceBook book;
@@ -58,35 +57,15 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   private final Clock clock;
   private final ZoneId zone;
   private final Tasks tasks;
-  private final BudgetAlerts alerts;
+  private final Budgets budgets;
+  private final UsageTotals totals;
+  private final CostStore store;
   private final List<Consumer<CostSnapshot>> subscribers = new CopyOnWriteArrayList<>();
-  private final Map<String, Totals> today = new LinkedHashMap<>();
-  private final Map<String, Totals> month = new LinkedHashMap<>();
-  private final ArrayDeque<Object[]> recentCosts = new ArrayDeque<>(); // {Instant, BigDecimal}
-  private final Set<String> firedAlerts = new HashSet<>();
-  private LocalDate day;
-  private YearMonth yearMonth;
-  private long lastStoredMinute = -1;
+  private final java.util.Set<String> unpricedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile CostSnapshot latest;
+  private long lastStoredMinute = -1;
   private Tasks.Handle ticker;
-
-  /** Running LLM totals of one provider/model. */
-  private static final class Totals {
-    final String provider;
-    final String model;
-    long calls;
-    long input;
-    long cached;
-    long output;
-    long reasoning;
-    long unpriced;
-    BigDecimal cost = BigDecimal.ZERO;
-
-    Totals(String provider, String model) {
-      this.provider = provider;
-      this.model = model;
-    }
-  }
+  private Tasks.Handle maintenance;
 
   public CostEngine(Database db, PriceBook book, PriceService prices, String region, CostSettings settings,
       Supplier<List<VmRuntime>> vms, Clock clock, ZoneId zone, Tasks tasks, BudgetAlerts alerts) {
@@ -99,13 +78,16 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     this.clock = clock;
     this.zone = zone;
     this.tasks = tasks;
-    this.alerts = alerts;
-    load();
+    this.budgets = new Budgets(alerts);
+    this.totals = new UsageTotals(zone);
+    this.store = new CostStore(db, clock, stored -> totals.add(stored, clock.instant()));
+    reload(LocalDate.ofInstant(clock.instant(), zone));
   }
 
-  /** Publishes a snapshot every two seconds until closed. */
+  /** Publishes a snapshot every two seconds, and prunes and compacts the store every ten minutes, until closed. */
   public void start() {
     ticker = tasks.every(TICK, this::tick);
+    maintenance = tasks.every(MAINTENANCE, this::maintain);
   }
 
   /** Adds a subscriber (called on the ticking thread); returns a remover. */
@@ -136,118 +118,175 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     return prices.hourlyPrice(machineType, region).map(VmPrice::perHour);
   }
 
-  /** Validates, prices, stores and counts one LLM call. Thread-safe. */
+  /** Whether the usage store's last write reached the disk (shown by /health; false answers POST /usage 503). */
+  public CostStore.Health storeHealth() {
+    return store.health();
+  }
+
+  /** Transactions the usage writer has committed (each one fsync), for tests and benchmarks. */
+  public long groupsWritten() {
+    return store.groupsWritten();
+  }
+
+  /** True when the usage store's last write reached the disk. */
+  public boolean storeHealthy() {
+    return store.health().ok();
+  }
+
+  /**
+   * Checks every field of {@code u} (and its computed cost) and prices it.
+   *
+   * @param at field-name prefix for messages ("" or "[i].")
+   * @param backfill allow events older than a day
+   * @throws UsageRejected naming the bad field
+   */
+  public PricedUsage price(LlmUsage u, String at, boolean backfill) {
+    UsageRules.check(u, at, clock.instant(), backfill);
+    Optional<BigDecimal> cost = book.cost(u);
+    cost.ifPresent(c -> UsageRules.checkCost(c, at));
+    return new PricedUsage(u, cost);
+  }
+
+  /** Validates, prices, stores durably and counts one LLM call (from the gateway). Thread-safe. */
   @Override
   public void record(LlmUsage u) {
-    PriceBook.validate(u);
-    Optional<BigDecimal> cost = book.cost(u);
-    db.withConnection(c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO llm_usage(ts, provider, model, input_tokens,"
-          + " cached_tokens, output_tokens, reasoning_tokens, route, cost, cache_write_tokens, cache_write_1h_tokens)"
-          + " VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-        ps.setLong(1, u.time().toEpochMilli());
-        ps.setString(2, u.provider());
-        ps.setString(3, u.model());
-        ps.setLong(4, u.inputTokens());
-        ps.setLong(5, u.cachedInputTokens());
-        ps.setLong(6, u.outputTokens());
-        ps.setLong(7, u.reasoningTokens());
-        ps.setString(8, u.route());
-        ps.setBigDecimal(9, cost.orElse(null));
-        ps.setLong(10, u.cacheWriteTokens());
-        ps.setLong(11, u.cacheWrite1hTokens());
-        return ps.executeUpdate();
-      }
-    });
-    synchronized (this) {
-      rollOver(clock.instant());
-      LocalDate when = LocalDate.ofInstant(u.time(), zone);
-      if (YearMonth.from(when).equals(yearMonth)) {
-        add(month, u, cost);
-        if (when.equals(day)) {
-          add(today, u, cost);
-        }
-      }
-      cost.ifPresent(v -> recentCosts.addLast(new Object[] {u.time(), v}));
+    recordAll(List.of(u), false);
+  }
+
+  /**
+   * Validates every event first (all or nothing), then stores them durably in one group and counts them.
+   *
+   * @throws UsageRejected when any event is invalid (nothing is stored)
+   * @throws StoreUnavailable when the events could not be made durable (nothing is acknowledged)
+   */
+  public void recordAll(List<LlmUsage> events, boolean backfill) {
+    List<PricedUsage> priced = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      priced.add(price(events.get(i), events.size() == 1 ? "" : "[" + i + "].", backfill));
     }
-    if (cost.isEmpty()) {
-      LOG.warn("Model '{}' ({}) is not in the price book: counted as unpriced, not $0", u.model(), u.provider());
+    store(priced, Optional.empty());
+  }
+
+  /** Stores already validated events, and a tailer's offset in the same transaction; waits until durable. */
+  public void store(List<PricedUsage> priced, Optional<CostStore.LogOffset> offset) {
+    if (priced.isEmpty() && offset.isEmpty()) {
+      return;
+    }
+    await(store.append(priced, offset));
+    for (PricedUsage p : priced) {
+      // Once per model, not per event: a flood of unpriced events must not flood the log.
+      if (p.cost().isEmpty() && unpricedSeen.size() < 1_000
+          && unpricedSeen.add(p.usage().provider() + "|" + p.usage().model())) {
+        LOG.warn("Model '{}' ({}) is not in the price book: counted as unpriced, not $0",
+            LogSafe.clean(p.usage().model()), LogSafe.clean(p.usage().provider()));
+      }
     }
   }
 
-  private static void add(Map<String, Totals> into, LlmUsage u, Optional<BigDecimal> cost) {
-    Totals t = into.computeIfAbsent(u.provider() + "|" + u.model(), k -> new Totals(u.provider(), u.model()));
-    t.calls++;
-    t.input += u.inputTokens();
-    t.cached += u.cachedInputTokens();
-    t.output += u.outputTokens();
-    t.reasoning += u.reasoningTokens();
-    if (cost.isPresent()) {
-      t.cost = t.cost.add(cost.get());
-    } else {
-      t.unpriced++;
+  /** Where a tailer stopped in {@code path}. */
+  public long logOffset(String path) {
+    return store.logOffset(path);
+  }
+
+  private static void await(java.util.concurrent.CompletableFuture<Void> f) {
+    try {
+      f.get(DURABLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof StoreUnavailable s) {
+        throw s;
+      }
+      throw new StoreUnavailable("Usage not stored: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new StoreUnavailable("Usage not stored within " + DURABLE_WAIT.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailable("Interrupted while storing usage", e);
     }
   }
 
   /** Computes, publishes and (once a minute) stores a snapshot. */
   public CostSnapshot tick() {
     Instant now = clock.instant();
-    CostSnapshot s;
-    synchronized (this) {
-      rollOver(now);
-      s = compute(now);
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    if (!today.equals(totals.day())) {
+      rollOver(today);
     }
+    VmPart vm = vmCosts(now, today); // price lookups may do I/O: no lock is held here
+    CostSnapshot s = compute(now, totals.view(now), vm);
     latest = s;
     for (Consumer<CostSnapshot> sub : subscribers) {
       try {
         sub.accept(s);
       } catch (RuntimeException e) {
-        LOG.warn("Cost subscriber failed: {}", e.toString());
+        LOG.warn("Cost subscriber failed: {}", LogSafe.clean(e));
       }
     }
-    fireAlerts(s);
+    budgets.check(Budgets.Period.DAILY, today.toString(), s.daily());
+    budgets.check(Budgets.Period.MONTHLY, YearMonth.from(today).toString(), s.monthly());
     storeMinute(s);
     return s;
   }
 
-  private CostSnapshot compute(Instant now) {
-    Instant dayStart = day.atStartOfDay(zone).toInstant();
-    Instant monthStart = yearMonth.atDay(1).atStartOfDay(zone).toInstant();
-    BigDecimal llmToday = sum(today);
-    BigDecimal llmMonth = sum(month);
-    long unpriced = today.values().stream().mapToLong(t -> t.unpriced).sum();
+  // The reload runs on the writer so no event is counted twice or missed around it.
+  private void rollOver(LocalDate day) {
+    try {
+      store.onWriter(() -> reload(day)).get(DURABLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("Cost rollover to {} failed: {}", day, LogSafe.clean(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
-    BigDecimal gcpToday = BigDecimal.ZERO;
-    BigDecimal gcpMonth = BigDecimal.ZERO;
-    BigDecimal runningPerHour = BigDecimal.ZERO;
-    List<CostSnapshot.VmCost> vmCosts = new ArrayList<>();
+  private void reload(LocalDate day) {
+    List<UsageTotals.Line> dayLines = store.totalsSince(day.atStartOfDay(zone).toInstant());
+    List<UsageTotals.Line> monthLines = store.totalsSince(YearMonth.from(day).atDay(1).atStartOfDay(zone).toInstant());
+    totals.reset(day, dayLines, monthLines);
+  }
+
+  /** The VMs' costs, priced; computed without any lock (a price lookup may do I/O). */
+  private record VmPart(List<CostSnapshot.VmCost> rows, BigDecimal today, BigDecimal month, BigDecimal perHour) {}
+
+  private VmPart vmCosts(Instant now, LocalDate day) {
+    Instant dayStart = day.atStartOfDay(zone).toInstant();
+    Instant monthStart = YearMonth.from(day).atDay(1).atStartOfDay(zone).toInstant();
+    List<CostSnapshot.VmCost> rows = new ArrayList<>();
+    BigDecimal today = BigDecimal.ZERO;
+    BigDecimal month = BigDecimal.ZERO;
+    BigDecimal running = BigDecimal.ZERO;
     for (VmRuntime vm : vms.get()) {
       Optional<BigDecimal> perHour = prices.hourlyPrice(vm.machineType(), region).map(VmPrice::perHour);
       Instant end = vm.end().orElse(now);
-      boolean running = vm.end().isEmpty();
       BigDecimal rate = perHour.orElse(BigDecimal.ZERO);
-      vmCosts.add(new CostSnapshot.VmCost(vm.name(), vm.machineType(), rate, accrued(rate, vm.start(), end),
-          running, perHour.isPresent()));
-      gcpToday = gcpToday.add(accrued(rate, later(vm.start(), dayStart), end));
-      gcpMonth = gcpMonth.add(accrued(rate, later(vm.start(), monthStart), end));
-      if (running) {
-        runningPerHour = runningPerHour.add(rate);
+      rows.add(new CostSnapshot.VmCost(vm.name(), vm.machineType(), rate, accrued(rate, vm.start(), end),
+          vm.end().isEmpty(), perHour.isPresent()));
+      today = today.add(accrued(rate, later(vm.start(), dayStart), end));
+      month = month.add(accrued(rate, later(vm.start(), monthStart), end));
+      if (vm.end().isEmpty()) {
+        running = running.add(rate);
       }
     }
-    while (!recentCosts.isEmpty() && ((Instant) recentCosts.peekFirst()[0]).isBefore(now.minus(BURN_WINDOW))) {
-      recentCosts.removeFirst();
-    }
-    BigDecimal recentLlm = recentCosts.stream().map(o -> (BigDecimal) o[1]).reduce(BigDecimal.ZERO, BigDecimal::add);
-    BigDecimal burn = recentLlm.multiply(BigDecimal.valueOf(Duration.ofHours(1).toMinutes() / BURN_WINDOW.toMinutes()))
-        .add(runningPerHour);
+    return new VmPart(rows, today, month, running);
+  }
+
+  private CostSnapshot compute(Instant now, UsageTotals.View view, VmPart vm) {
+    Instant monthStart = view.month().atDay(1).atStartOfDay(zone).toInstant();
+    BigDecimal llmToday = sum(view.today());
+    BigDecimal llmMonth = sum(view.monthLines());
+    long unpriced = view.today().stream().mapToLong(UsageTotals.Line::unpriced).reduce(0, UsageTotals::sat);
+    BigDecimal gcpToday = vm.today();
+    BigDecimal gcpMonth = vm.month();
+    BigDecimal runningPerHour = vm.perHour();
+    List<CostSnapshot.VmCost> vmCosts = vm.rows();
+    BigDecimal burn = view.burnPerHour().add(runningPerHour);
     BigDecimal totalToday = llmToday.add(gcpToday);
     BigDecimal totalMonth = llmMonth.add(gcpMonth);
     double elapsedDays = Math.max(1.0 / 24, Duration.between(monthStart, now).toMinutes() / 1440.0);
-    BigDecimal forecast = totalMonth.multiply(BigDecimal.valueOf(yearMonth.lengthOfMonth() / elapsedDays),
+    BigDecimal forecast = totalMonth.multiply(BigDecimal.valueOf(view.month().lengthOfMonth() / elapsedDays),
         MathContext.DECIMAL64);
-    List<CostSnapshot.ModelCost> models = today.values().stream()
-        .map(t -> new CostSnapshot.ModelCost(t.provider, t.model, t.calls, t.input, t.cached, t.output, t.reasoning,
-            money(t.cost), t.unpriced))
+    List<CostSnapshot.ModelCost> models = view.today().stream()
+        .map(t -> new CostSnapshot.ModelCost(t.provider(), t.model(), t.calls(), t.input(), t.cached(), t.output(),
+            t.reasoning(), money(t.cost()), t.unpriced()))
         .sorted(Comparator.comparing(CostSnapshot.ModelCost::cost).reversed()).toList();
     return new CostSnapshot(now, money(llmToday), money(llmMonth), money(gcpToday), money(gcpMonth),
         money(totalToday), money(totalMonth), money(burn), money(forecast),
@@ -256,38 +295,7 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   }
 
   static CostSnapshot.Budget budget(BigDecimal limit, BigDecimal spent) {
-    BigDecimal percent = limit.signum() == 0 ? BigDecimal.ZERO
-        : spent.multiply(BigDecimal.valueOf(100)).divide(limit, 1, RoundingMode.HALF_UP);
-    String level = percent.compareTo(BigDecimal.valueOf(100)) >= 0 ? "OVER"
-        : percent.compareTo(BigDecimal.valueOf(90)) >= 0 ? "WARN_90"
-        : percent.compareTo(BigDecimal.valueOf(50)) >= 0 ? "WARN_50" : "OK";
-    if (limit.signum() == 0) {
-      level = "OK";
-    }
-    return new CostSnapshot.Budget(limit.setScale(2, RoundingMode.HALF_UP), money(spent), percent, level);
-  }
-
-  private void fireAlerts(CostSnapshot s) {
-    check("daily", day.toString(), s.daily());
-    check("monthly", yearMonth.toString(), s.monthly());
-  }
-
-  private void check(String period, String key, CostSnapshot.Budget b) {
-    if (b.limit().signum() == 0) {
-      return;
-    }
-    for (int t : THRESHOLDS) {
-      if (b.percent().compareTo(BigDecimal.valueOf(t)) >= 0) {
-        boolean first;
-        synchronized (this) {
-          first = firedAlerts.add(period + ":" + key + ":" + t);
-        }
-        if (first) {
-          LOG.info("Budget alert: {} budget at {} % ({} of {})", period, t, b.spent(), b.limit());
-          alerts.crossed(period, t, b);
-        }
-      }
-    }
+    return Budgets.budget(limit, spent);
   }
 
   private void storeMinute(CostSnapshot s) {
@@ -296,68 +304,23 @@ public final class CostEngine implements UsageSink, AutoCloseable {
       return;
     }
     lastStoredMinute = minute;
-    db.withConnection(c -> {
-      try (PreparedStatement ps = c.prepareStatement("MERGE INTO cost_minute(ts, llm_today, gcp_today, month_total,"
-          + " burn_per_hour) KEY(ts) VALUES (?,?,?,?,?)")) {
-        ps.setLong(1, minute * 60_000);
-        ps.setBigDecimal(2, s.llmToday());
-        ps.setBigDecimal(3, s.gcpToday());
-        ps.setBigDecimal(4, s.totalMonth());
-        ps.setBigDecimal(5, s.burnRatePerHour());
-        return ps.executeUpdate();
-      }
-    });
-  }
-
-  // New day or month by the injected clock: reset the windows that ended.
-  private void rollOver(Instant now) {
-    LocalDate d = LocalDate.ofInstant(now, zone);
-    if (d.equals(day)) {
-      return;
+    try {
+      store.storeMinute(s);
+    } catch (RuntimeException e) {
+      LOG.warn("Storing the cost minute failed: {}", LogSafe.clean(e));
     }
-    day = d;
-    today.clear();
-    YearMonth ym = YearMonth.from(d);
-    if (!ym.equals(yearMonth)) {
-      yearMonth = ym;
-      month.clear();
-      loadWindow(month, ym.atDay(1).atStartOfDay(zone).toInstant());
-    }
-    loadWindow(today, d.atStartOfDay(zone).toInstant());
   }
 
-  private synchronized void load() {
-    rollOver(clock.instant());
+  /** Prunes old rows and compacts the file so it stays bounded. */
+  void maintain() {
+    int pruned = store.prune(clock.instant());
+    long before = db.fileSize();
+    db.compact();
+    LOG.debug("Store maintenance: {} old rows pruned, file {} -> {} bytes", pruned, before, db.fileSize());
   }
 
-  // One aggregate query per window, at start and at rollover only.
-  private void loadWindow(Map<String, Totals> into, Instant from) {
-    db.withConnection(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT provider, model, COUNT(*), SUM(input_tokens),"
-          + " SUM(cached_tokens), SUM(output_tokens), SUM(reasoning_tokens), SUM(cost),"
-          + " SUM(CASE WHEN cost IS NULL THEN 1 ELSE 0 END) FROM llm_usage WHERE ts >= ? GROUP BY provider, model")) {
-        ps.setLong(1, from.toEpochMilli());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            Totals t = new Totals(rs.getString(1), rs.getString(2));
-            t.calls = rs.getLong(3);
-            t.input = rs.getLong(4);
-            t.cached = rs.getLong(5);
-            t.output = rs.getLong(6);
-            t.reasoning = rs.getLong(7);
-            BigDecimal cost = rs.getBigDecimal(8);
-            t.cost = cost == null ? BigDecimal.ZERO : cost;
-            t.unpriced = rs.getLong(9);
-            into.put(t.provider + "|" + t.model, t);
-          }
-        }
-      }
-      return null;
-    });
-  }
-
-  private static BigDecimal sum(Map<String, Totals> m) {
-    return m.values().stream().map(t -> t.cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+  private static BigDecimal sum(List<UsageTotals.Line> lines) {
+    return lines.stream().map(UsageTotals.Line::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
   private static BigDecimal accrued(BigDecimal perHour, Instant from, Instant to) {
@@ -376,10 +339,15 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     return v.setScale(6, RoundingMode.HALF_UP);
   }
 
+  /** Stops ticking, then writes what is queued and stops the writer. */
   @Override
   public void close() {
     if (ticker != null) {
       ticker.cancel();
     }
+    if (maintenance != null) {
+      maintenance.cancel();
+    }
+    store.close();
   }
 }

@@ -18,12 +18,17 @@ final class AdminEndpoints {
     return ex -> {
       try (ex) {
         ObjectNode o = HttpJson.JSON.createObjectNode();
-        o.put("status", "ok");
+        java.util.Map<String, String> problems = gateway.healthProblems();
+        o.put("status", problems.isEmpty() ? "ok" : "degraded");
+        if (!problems.isEmpty()) {
+          ObjectNode failing = o.putObject("problems");
+          problems.forEach(failing::put);
+        }
         o.put("address", gateway.address().toString());
         o.put("routing", gateway.routingEnabled());
         o.put("cloudTarget", gateway.cloudTarget().map(URI::toString).orElse(null));
         o.put("cloudHealthy", gateway.healthyCloud().isPresent());
-        HttpJson.send(ex, 200, o);
+        HttpJson.send(ex, problems.isEmpty() ? 200 : 503, o);
       }
     };
   }

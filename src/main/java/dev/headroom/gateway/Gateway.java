@@ -82,6 +82,20 @@ public final class Gateway implements AutoCloseable, LoopbackServer.Fallback {
     return server;
   }
 
+  private final Map<String, Supplier<Optional<String>>> healthChecks = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Adds a component to {@code GET /health}: a present problem makes it answer 503 "degraded" naming it. */
+  public void healthCheck(String component, Supplier<Optional<String>> problem) {
+    healthChecks.put(component, problem);
+  }
+
+  /** The current problem of each failing component (empty when all are well). */
+  Map<String, String> healthProblems() {
+    Map<String, String> out = new java.util.TreeMap<>();
+    healthChecks.forEach((name, check) -> check.get().ifPresent(p -> out.put(name, p)));
+    return out;
+  }
+
   /** Adds one of Headroom's own endpoints at exactly {@code path} (before {@link #start()}). */
   public void mount(String path, HttpHandler handler) {
     server.mount(path, handler);

@@ -56,18 +56,84 @@ public final class Database implements AutoCloseable {
       throw new AppException("Cannot create data directory " + dir + ": " + e.getMessage(), e);
     }
     String url = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("headroom") + ";DB_CLOSE_ON_EXIT=FALSE";
+    Connection c = null;
     try {
-      Connection c = DriverManager.getConnection(url, "headroom", "");
+      c = DriverManager.getConnection(url, "headroom", "");
       Database db = new Database(c, dir);
       db.migrate();
       return db;
-    } catch (SQLException e) {
-      if (e.getErrorCode() == 90020) {
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(c); // a refused or half-migrated database must not stay locked by this process
+      if (e instanceof AppException a) {
+        throw a;
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      SQLException sql = (SQLException) e;
+      if (sql.getErrorCode() == 90020) {
         throw new AppException("The history database in " + dir
             + " is in use by another Headroom; quit it first (or set HEADROOM_STORAGE_DATA_DIR).", e);
       }
       throw new AppException("Cannot open the history database in " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException ignored) {
+      // already failing: the first error is the one reported
+    }
+  }
+
+  /**
+   * Makes everything committed so far durable: commits H2's store (its write delay otherwise keeps committed rows
+   * in memory for up to half a second) and forces the file to the device. Call after a commit whose caller is
+   * about to be told "stored".
+   */
+  public void sync() {
+    withConnection(c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute("CHECKPOINT SYNC");
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Rewrites sparsely used chunks of the file so their space is reused (the file stays bounded instead of growing
+   * with dead space). Bounded by H2's own write budget; safe to call while the app runs.
+   */
+  public void compact() {
+    withConnection(c -> {
+      org.h2.mvstore.MVStore store = mvStore(c);
+      if (store != null && !store.isClosed()) {
+        store.compact(80, 16 << 20);
+        store.commit();
+      }
+      return null;
+    });
+  }
+
+  /** Bytes of the database file (0 when it cannot be read). */
+  public long fileSize() {
+    try {
+      return Files.size(dir.toAbsolutePath().resolve("headroom.mv.db"));
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static org.h2.mvstore.MVStore mvStore(Connection c) throws SQLException {
+    if (c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession() instanceof org.h2.engine.SessionLocal s
+        && s.getDatabase().getStore() != null) {
+      return s.getDatabase().getStore().getMvStore();
+    }
+    return null;
   }
 
   /** The directory holding the database files. */
@@ -127,6 +193,13 @@ public final class Database implements AutoCloseable {
           + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
     }
     List<Integer> applied = appliedVersions();
+    int known = highestKnownMigration();
+    int newest = applied.isEmpty() ? 0 : applied.get(applied.size() - 1);
+    if (newest > known) {
+      throw new AppException("The history database in " + dir + " was written by a newer Headroom (schema version "
+          + newest + "; this version knows up to " + known + "). Start the newer Headroom, or point"
+          + " HEADROOM_STORAGE_DATA_DIR at another directory; the database was left untouched.");
+    }
     for (int v = 1; v <= MAX_MIGRATION; v++) {
       if (applied.contains(v)) {
         continue;
@@ -154,6 +227,38 @@ public final class Database implements AutoCloseable {
   }
 
   private record Migration(String name, String sql) {}
+
+  /** The highest migration number this build ships (from the index). */
+  static int highestKnownMigration() {
+    int max = 0;
+    for (String name : migrationIndex()) {
+      if (name.startsWith("V") && name.contains("__")) {
+        try {
+          max = Math.max(max, Integer.parseInt(name.substring(1, name.indexOf("__"))));
+        } catch (NumberFormatException e) {
+          throw new IllegalStateException("Bad migration name in the index: " + name, e);
+        }
+      }
+    }
+    return max;
+  }
+
+  private static List<String> migrationIndex() {
+    try (InputStream in = Database.class.getResourceAsStream("/db/migrations.idx")) {
+      if (in == null) {
+        throw new IllegalStateException("Missing bundled resource /db/migrations.idx");
+      }
+      List<String> out = new ArrayList<>();
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+        if (!line.isBlank()) {
+          out.add(line.trim());
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read migrations", e);
+    }
+  }
 
   private static Migration findMigration(int version) {
     String index = "/db/migrations.idx";

@@ -1,6 +1,7 @@
 package dev.headroom.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -65,6 +66,41 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage("dev.headroom.engine..", "dev.headroom.gateway..")
         .should().dependOnClassesThat().resideInAPackage("dev.headroom.ui..")
         .allowEmptyShould(true)
+        .check(CLASSES);
+  }
+
+  @Test
+  void packagesAreFreeOfCycles() {
+    slices().matching("dev.headroom.(*)..").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
+  void domainFeaturesDoNotImportEachOther() {
+    // memory, spot and cost meet only in the engine and in App (the composition root).
+    noClasses().that().resideInAPackage("dev.headroom.memory..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.spot..", "dev.headroom.cost..")
+        .check(CLASSES);
+    noClasses().that().resideInAPackage("dev.headroom.spot..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.memory..", "dev.headroom.cost..")
+        .check(CLASSES);
+    noClasses().that().resideInAPackage("dev.headroom.cost..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.memory..", "dev.headroom.spot..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void awtOnlyInTheTrayClass() {
+    noClasses().that().haveNameNotMatching("dev\\.headroom\\.ui\\.TrayController(\\$.*)?")
+        .should().dependOnClassesThat().resideInAnyPackage("java.awt..", "javax.swing..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void noSystemStreamsOutsideTheEntryPoint() {
+    // Logs go through SLF4J (escaped, rotated); only Main (the CLI) prints.
+    noClasses().that().resideInAnyPackage("dev.headroom.cost..", "dev.headroom.store..", "dev.headroom.config..",
+            "dev.headroom.engine..", "dev.headroom.memory..")
+        .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
         .check(CLASSES);
   }
 }

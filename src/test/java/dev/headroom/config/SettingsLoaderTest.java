@@ -117,9 +117,74 @@ class SettingsLoaderTest {
   }
 
   @Test
-  void unknownEnvironmentOverrideIsAnError() {
-    assertThatThrownBy(() -> loader.load(dir.resolve("absent.json"), Map.of("HEADROOM_GCP_COLOUR", "red")))
-        .hasMessageContaining("HEADROOM_GCP_COLOUR");
+  void unknownEnvironmentVariablesAreWarnedAboutNotFatal() {
+    List<String> warnings = new java.util.ArrayList<>();
+    Settings s = new SettingsLoader(warnings::add).load(dir.resolve("absent.json"),
+        Map.of("HEADROOM_GCP_COLOUR", "red", "HEADROOM_SOMETHING_ELSE", "x", "HEADROOMX", "y", "HEADROOM_GATEWAY_PORT",
+            "9001"));
+    assertThat(s.gateway().port()).isEqualTo(9001);
+    assertThat(warnings).hasSize(2).anySatisfy(w -> assertThat(w).contains("HEADROOM_GCP_COLOUR"))
+        .anySatisfy(w -> assertThat(w).contains("HEADROOM_SOMETHING_ELSE"));
+  }
+
+  @Test
+  void badBooleanInTheEnvironmentNamesTheSettingAndTheVariable() {
+    for (String bad : List.of("yes", "garbage", "1", "")) {
+      assertThatThrownBy(() -> loader.load(dir.resolve("absent.json"), Map.of("HEADROOM_AUTO_CREATE_ENABLED", bad)))
+          .isInstanceOf(AppException.class)
+          .hasMessageContaining("'autoCreate.enabled'")
+          .hasMessageContaining("HEADROOM_AUTO_CREATE_ENABLED")
+          .hasMessageContaining("true or false");
+    }
+    assertThat(loader.load(dir.resolve("absent.json"), Map.of("HEADROOM_AUTO_CREATE_ENABLED", "TRUE")).autoCreate()
+        .enabled()).isTrue();
+  }
+
+  @Test
+  void badBooleanInTheFileIsRejectedNotFalse() throws IOException {
+    Path f = write("{\"autoCreate\": {\"terminateOnQuit\": \"yes\"}}");
+    assertThatThrownBy(() -> loader.load(f, Map.of())).hasMessageContaining("autoCreate.terminateOnQuit");
+    Path g = write("{\"gateway\": {\"enabled\": 1}}");
+    assertThatThrownBy(() -> loader.load(g, Map.of())).hasMessageContaining("gateway.enabled");
+  }
+
+  @Test
+  void badNumberFromTheEnvironmentNamesTheVariable() {
+    assertThatThrownBy(() -> loader.load(dir.resolve("absent.json"), Map.of("HEADROOM_MEMORY_SUSTAINED_SECONDS",
+        "1.5"))).hasMessageContaining("memory.sustainedSeconds").hasMessageContaining("HEADROOM_MEMORY_SUSTAINED_SECONDS");
+  }
+
+  @Test
+  void nullRoutesAndNullFieldsAreClearErrorsNamingTheField() throws IOException {
+    assertThatThrownBy(() -> loader.load(write("{\"gateway\": {\"routes\": null}}"), Map.of()))
+        .isInstanceOf(AppException.class).hasMessageContaining("'gateway.routes'");
+    assertThatThrownBy(() -> loader.load(write("{\"gateway\": {\"routes\": [null]}}"), Map.of()))
+        .isInstanceOf(AppException.class).hasMessageContaining("'gateway.routes[0]'");
+    assertThatThrownBy(() -> loader.load(write("{\"memory\": null}"), Map.of()))
+        .isInstanceOf(AppException.class).hasMessageContaining("'memory'");
+    assertThatThrownBy(() -> loader.load(write("{\"gcp\": {\"region\": null}}"), Map.of()))
+        .isInstanceOf(AppException.class).hasMessageContaining("'gcp.region'");
+    assertThatThrownBy(() -> loader.load(write("{\"gcp\": {\"zones\": [\"us-central1-a\", null]}}"), Map.of()))
+        .isInstanceOf(AppException.class).hasMessageContaining("'gcp.zones[1]'");
+    assertThatThrownBy(() -> loader.load(write("{\"gateway\": {\"routes\": [{\"name\": \"x\"}]}}"), Map.of()))
+        .isInstanceOf(AppException.class).hasMessageContaining("gateway.routes[0].pathPrefix");
+    assertThatThrownBy(() -> loader.load(write("{\"cost\": {\"dailyBudgetUsd\": null}}"), Map.of()))
+        .isInstanceOf(AppException.class).hasMessageContaining("'cost.dailyBudgetUsd'");
+  }
+
+  @Test
+  void everyNullFieldOfTheDefaultsIsNamed() throws IOException {
+    // Each field of each section, set to null, fails with an AppException naming it (never an NPE).
+    com.fasterxml.jackson.databind.JsonNode defaults = loader.mapper().valueToTree(loader.defaults());
+    for (var section = defaults.fields(); section.hasNext(); ) {
+      var sec = section.next();
+      for (var field = sec.getValue().fieldNames(); field.hasNext(); ) {
+        String name = field.next();
+        Path f = write("{\"" + sec.getKey() + "\": {\"" + name + "\": null}}");
+        assertThatThrownBy(() -> loader.load(f, Map.of())).isInstanceOf(AppException.class)
+            .hasMessageContaining(sec.getKey() + "." + name);
+      }
+    }
   }
 
   @Test

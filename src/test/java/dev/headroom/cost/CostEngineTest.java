@@ -160,4 +160,161 @@ class CostEngineTest {
     });
     assertThat(rows).isEqualTo(2);
   }
+
+  @Test
+  void aRestartWithRowsSummingPastTheColumnStillWorks() {
+    // Two events of Long.MAX_VALUE tokens, as an older version accepted them.
+    db.withConnection(c -> {
+      try (var st = c.createStatement()) {
+        for (int i = 0; i < 2; i++) {
+          st.executeUpdate("INSERT INTO llm_usage(ts, provider, model, input_tokens, cached_tokens, output_tokens,"
+              + " reasoning_tokens, route, cost) VALUES (" + T0.toEpochMilli() + ", 'openai', 'gpt-4o', "
+              + Long.MAX_VALUE + ", 0, " + Long.MAX_VALUE + ", 0, 'api', 9999999999.0)");
+        }
+      }
+      return null;
+    });
+    engine.close();
+    engine = newEngine(new BigDecimal("1.00"));
+    CostSnapshot s = engine.tick();
+    CostSnapshot.ModelCost m = s.models().get(0);
+    assertThat(m.calls()).isEqualTo(2);
+    assertThat(m.inputTokens()).isEqualTo(Long.MAX_VALUE);
+    assertThat(m.outputTokens()).isEqualTo(Long.MAX_VALUE);
+    assertThat(s.llmToday()).isEqualByComparingTo("19999999998");
+    clock.advance(Duration.ofMinutes(1));
+    engine.tick(); // the minute row is clamped to its column instead of failing
+  }
+
+  @Test
+  void saturatingAdditionNeverWraps() {
+    assertThat(UsageTotals.sat(Long.MAX_VALUE, 1)).isEqualTo(Long.MAX_VALUE);
+    assertThat(UsageTotals.sat(Long.MAX_VALUE - 5, 10)).isEqualTo(Long.MAX_VALUE);
+    assertThat(UsageTotals.sat(Long.MIN_VALUE, -1)).isEqualTo(Long.MIN_VALUE);
+    assertThat(UsageTotals.sat(40, 2)).isEqualTo(42);
+  }
+
+  @Test
+  void burnRateCountsOnlyTheLastTenMinutesFromPerSecondBuckets() {
+    engine.record(usage("gpt-4o", 1000, 0, 100, 0)); // 0.0035 at T0
+    clock.advance(Duration.ofMinutes(5));
+    engine.record(new LlmUsage(clock.instant(), "openai", "gpt-4o", 1000, 0, 100, 0, "openai"));
+    engine.record(new LlmUsage(clock.instant(), "openai", "gpt-4o", 1000, 0, 100, 0, "openai"));
+    assertThat(engine.tick().burnRatePerHour()).isEqualByComparingTo("0.063"); // 3 x 0.0035 x 6
+    clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+    assertThat(engine.tick().burnRatePerHour()).isEqualByComparingTo("0.042"); // the first left the window
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(engine.tick().burnRatePerHour()).isEqualByComparingTo("0");
+  }
+
+  @Test
+  void burnWindowMemoryDoesNotGrowWithTheEventRate() {
+    BurnWindow w = new BurnWindow();
+    for (int i = 0; i < 200_000; i++) {
+      w.add(T0.plusMillis(i), new BigDecimal("0.001"), T0.plusSeconds(200));
+    }
+    assertThat(w.sum(T0.plusSeconds(200))).isEqualByComparingTo("200");
+    assertThat(w.sum(T0.plusSeconds(800))).isZero();
+    w.add(T0.minusSeconds(3600), BigDecimal.ONE, T0); // older than the window: ignored
+    assertThat(w.sum(T0)).isEqualByComparingTo("1.000");
+  }
+
+  @Test
+  void concurrentEventsAreStoredInFewerTransactionsThanEvents() throws Exception {
+    int n = 400;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(32);
+    long before = engine.groupsWritten();
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        done.add(pool.submit(() -> engine.record(usage("gpt-4o-mini", 10, 0, 1, 0))));
+      }
+      for (var f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(engine.tick().models().get(0).calls()).isEqualTo(n);
+    assertThat(engine.groupsWritten() - before).isLessThan(n);
+  }
+
+  @Test
+  void recordIsNotBlockedWhileATickWaitsForPrices() throws Exception {
+    java.util.concurrent.CountDownLatch fetching = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    PriceCatalog slow = new PriceCatalog() {
+      @Override
+      public java.util.Map<String, SeriesRates> rates(String region) {
+        fetching.countDown();
+        try {
+          release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return java.util.Map.of();
+      }
+
+      @Override
+      public void close() { }
+    };
+    engine.close();
+    engine = new CostEngine(db, book, new PriceService(Optional.of(slow), db, clock, 0, "pd-balanced"),
+        "us-central1", new CostSettings(BigDecimal.ONE, new BigDecimal("100"), "", ""), () -> vms, clock,
+        ZoneOffset.UTC, tasks, (period, percent, b) -> { });
+    vms.add(new VmRuntime("hr-1", "e2-highmem-4", T0, Optional.empty()));
+    java.util.concurrent.ExecutorService ticker = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      var tick = ticker.submit(() -> engine.tick());
+      assertThat(fetching.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+      engine.record(usage("gpt-4o", 1000, 0, 100, 0)); // would wait for the catalog if the tick held the lock
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      release.countDown();
+      tick.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      ticker.shutdownNow();
+    }
+  }
+
+  @Test
+  void budgetLevelsFollowThePercentage() {
+    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("4.99")).level()).isEqualTo("OK");
+    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("5")).level()).isEqualTo("WARN_50");
+    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("9")).level()).isEqualTo("WARN_90");
+    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("10")).level()).isEqualTo("OVER");
+    assertThat(CostEngine.budget(BigDecimal.ZERO, new BigDecimal("10")).level()).isEqualTo("OK");
+    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("2.5")).percent()).isEqualByComparingTo("25.0");
+  }
+
+  @Test
+  void monthlyAlertsFireOnceToo() {
+    engine.close();
+    engine = new CostEngine(db, book, new PriceService(Optional.empty(), db, clock, 0, "pd-balanced"), "us-central1",
+        new CostSettings(BigDecimal.ZERO, new BigDecimal("0.01"), "", ""), () -> vms, clock, ZoneOffset.UTC, tasks,
+        (period, percent, b) -> alerts.add(period + ":" + percent));
+    engine.recordAll(List.of(usage("gpt-4o", 1000, 0, 100, 0), usage("gpt-4o", 1000, 0, 100, 0),
+        usage("gpt-4o", 1000, 0, 100, 0)), false); // 0.0105 of 0.01
+    engine.tick();
+    engine.tick();
+    assertThat(alerts).containsExactly("monthly:50", "monthly:90", "monthly:100");
+  }
+
+  @Test
+  void usageRulesNameEachField() {
+    Instant now = T0;
+    assertThatThrownBy(() -> UsageRules.check(new LlmUsage(now, " ", "m", 0, 0, 0, 0, "r"), "", now, false))
+        .hasMessageContaining("'provider' is empty");
+    assertThatThrownBy(() -> UsageRules.check(new LlmUsage(now, "p", "m", 0, 0, 0, -1, "r"), "[1].", now, false))
+        .hasMessageContaining("'[1].reasoningTokens'");
+    assertThatThrownBy(() -> UsageRules.check(new LlmUsage(now, "p", "m", 0, 0, 0, 0, "r\u2028"), "", now, false))
+        .hasMessageContaining("'route' contains control characters");
+    assertThatThrownBy(() -> UsageRules.check(new LlmUsage(now.plus(Duration.ofDays(2)), "p", "m", 0, 0, 0, 0, "r"),
+        "", now, true)).hasMessageContaining("'time'");
+    UsageRules.check(new LlmUsage(now.minus(Duration.ofHours(23)), "p", "m", UsageRules.MAX_TOKENS,
+        UsageRules.MAX_TOKENS, UsageRules.MAX_TOKENS, UsageRules.MAX_TOKENS, ""), "", now, false);
+    UsageRules.checkCost(UsageRules.MAX_COST, "");
+    assertThatThrownBy(() -> UsageRules.checkCost(new BigDecimal("-0.1"), "")).hasMessageContaining("'cost'");
+  }
 }

@@ -55,4 +55,48 @@ class DatabaseTest {
     assertThat(Database.splitStatements("-- c\nCREATE TABLE a (x INT);\n\nCREATE TABLE b (\n y INT\n);\n"))
         .containsExactly("CREATE TABLE a (x INT)", "CREATE TABLE b (\n y INT\n)");
   }
+
+  @Test
+  void databaseFromANewerHeadroomIsRefusedAndLeftUntouched() {
+    try (Database db = Database.open(dir)) {
+      db.withConnection(c -> {
+        try (Statement st = c.createStatement()) {
+          st.executeUpdate("INSERT INTO schema_version(version, name) VALUES (98, 'from_the_future')");
+        }
+        return null;
+      });
+    }
+    assertThatThrownBy(() -> Database.open(dir)).isInstanceOf(AppException.class)
+        .hasMessageContaining("newer Headroom").hasMessageContaining("schema version 98")
+        .hasMessageContaining("knows up to " + Database.highestKnownMigration());
+    // Refused without keeping the file locked: it can be opened again (here, after removing the future row).
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath()
+        .resolve("headroom"), "headroom", ""); Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM schema_version WHERE version = 98");
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+    try (Database db = Database.open(dir)) {
+      assertThat(db.appliedVersions()).doesNotContain(98);
+    }
+  }
+
+  @Test
+  void syncAndCompactKeepTheData() {
+    try (Database db = Database.open(dir)) {
+      db.withConnection(c -> {
+        try (Statement st = c.createStatement()) {
+          for (int i = 0; i < 500; i++) {
+            st.executeUpdate("INSERT INTO memory_sample_1s VALUES (" + i + ", 1, 1, 0, 0, 0, 0)");
+          }
+          st.executeUpdate("DELETE FROM memory_sample_1s WHERE ts < 400");
+        }
+        return null;
+      });
+      db.sync();
+      db.compact();
+      assertThat(rows(db)).isEqualTo(100);
+      assertThat(db.fileSize()).isPositive();
+    }
+  }
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Soak of the headless app under a light steady load: every minute, samples RSS, thread count and the H2 file size.
+# Usage: src/bench/soak.sh [minutes=60] [out.csv] [requests/s=10] [events per request=5]
+# Needs a built jar (mvn -B -DskipTests package). Runs the app from a copy, on its own HEADROOM_HOME and port,
+# posts to 127.0.0.1 only, and stops everything it started when done (or on Ctrl-C).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+minutes="${1:-60}"; out="${2:-target/soak.csv}"; rate="${3:-10}"; per="${4:-5}"
+work="$(mktemp -d /tmp/headroom-soak.XXXXXX)"
+cp -r target/headroom.jar target/lib "$work/"
+port="${SOAK_PORT:-18410}"
+mkdir -p "$work/home"
+echo '{"gateway":{"port":'"$port"',"routes":[]}}' > "$work/home/config.json"
+HEADROOM_HOME="$work/home" java -Xmx256m -jar "$work/headroom.jar" --headless > "$work/app.out" 2>&1 &
+app=$!
+cleanup() { kill "$load" 2>/dev/null || true; kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 1; done
+body="["; for i in $(seq 1 "$per"); do body+='{"provider":"openai","model":"gpt-4o-mini","inputTokens":1200,"outputTokens":300}'; [ "$i" -lt "$per" ] && body+=","; done; body+="]"
+( while true; do
+    for _ in $(seq 1 "$rate"); do
+      curl -s -o /dev/null -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$port/usage" || true
+    done
+    sleep 1
+  done ) &
+load=$!
+echo "minute,rss_kib,threads,db_bytes" > "$out"
+for m in $(seq 0 "$minutes"); do
+  rss=$(awk '/VmRSS/{print $2}' /proc/$app/status); thr=$(awk '/Threads/{print $2}' /proc/$app/status)
+  db=$(stat -c %s "$work/home/data/headroom.mv.db" 2>/dev/null || echo 0)
+  echo "$m,$rss,$thr,$db" | tee -a "$out"
+  [ "$m" -lt "$minutes" ] && sleep 60
+done
+echo "soak done; app log in $work/app.out"
