@@ -9,9 +9,6 @@ import dev.headroom.notify.Notifier;
 import dev.headroom.ui.memory.MemoryChartData;
 import dev.headroom.ui.memory.MemoryView;
 import dev.headroom.ui.memory.MemoryViewModel;
-import java.awt.AWTError;
-import java.awt.GraphicsEnvironment;
-import java.awt.HeadlessException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -216,15 +213,8 @@ public final class DesktopUi {
     if (display.isBlank()) {
       return Optional.of("no display found (DISPLAY is not set)." + hint);
     }
-    try {
-      if (GraphicsEnvironment.isHeadless()
-          || GraphicsEnvironment.getLocalGraphicsEnvironment().getScreenDevices().length == 0) {
-        return Optional.of("no display found (Java runs headless)." + hint);
-      }
-    } catch (AWTError | HeadlessException | UnsatisfiedLinkError e) {
-      return Optional.of("no display found (cannot open display " + display + ")." + hint);
-    }
-    return Optional.empty();
+    return TrayController.displayUnavailable().map(why -> "no display found (" + why.replace("DISPLAY", display)
+        + ")." + hint);
   }
 
   private void showDashboardOnFx() {

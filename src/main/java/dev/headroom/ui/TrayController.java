@@ -213,4 +213,20 @@ public final class TrayController {
     };
   }
 
+
+  /**
+   * Why AWT cannot reach a screen ({@code "Java runs headless"}, {@code "cannot open display DISPLAY"}), or empty
+   * when it can. Here because this is the one class allowed to touch AWT.
+   */
+  static java.util.Optional<String> displayUnavailable() {
+    try {
+      if (java.awt.GraphicsEnvironment.isHeadless()
+          || java.awt.GraphicsEnvironment.getLocalGraphicsEnvironment().getScreenDevices().length == 0) {
+        return java.util.Optional.of("Java runs headless");
+      }
+    } catch (java.awt.AWTError | java.awt.HeadlessException | UnsatisfiedLinkError e) {
+      return java.util.Optional.of("cannot open display DISPLAY");
+    }
+    return java.util.Optional.empty();
+  }
 }
