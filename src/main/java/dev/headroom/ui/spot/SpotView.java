@@ -153,7 +153,19 @@ public final class SpotView {
     Label timelineTitle = new Label("Timeline");
     timelineTitle.getStyleClass().add("section-title");
     VBox.setVgrow(table, Priority.ALWAYS);
-    root = new VBox(8, banner, actions, table, timelineTitle, events);
+    // In the dashboard, the project and region are set in the Preferences tab rather than by editing the file.
+    javafx.scene.control.Hyperlink preferences = new javafx.scene.control.Hyperlink("Set up Google Cloud in Preferences…");
+    preferences.setId("spot-open-preferences");
+    preferences.setOnAction(e -> {
+      if (preferences.getScene() != null
+          && preferences.getScene().lookup("#dashboard-tabs") instanceof javafx.scene.control.TabPane tabs) {
+        tabs.getTabs().stream().filter(t -> "tab-preferences".equals(t.getId())).findFirst()
+            .ifPresent(t -> tabs.getSelectionModel().select(t));
+      }
+    });
+    preferences.visibleProperty().bind(banner.visibleProperty());
+    preferences.managedProperty().bind(preferences.visibleProperty());
+    root = new VBox(8, banner, preferences, actions, table, timelineTitle, events);
     root.setPadding(new Insets(12));
   }
 

@@ -108,6 +108,7 @@ class SpotPanelTest extends FxRobot {
     assertThat(banner.getText()).contains("gcloud auth application-default login");
     // Look in this test's scene: a lookup over all windows can find the previous test's button.
     assertThat(from(banner.getScene().getRoot()).lookup("#spot-create").queryButton().isDisabled()).isTrue();
+    assertThat(from(banner.getScene().getRoot()).lookup("#spot-open-preferences").query().isVisible()).isTrue();
     m.deactivate();
   }
 }
