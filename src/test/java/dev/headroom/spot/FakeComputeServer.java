@@ -647,7 +647,7 @@ public final class FakeComputeServer implements AutoCloseable {
     ac.put("kind", "compute#accessConfig");
     ac.put("type", "ONE_TO_ONE_NAT");
     ac.put("name", "External NAT");
-    ac.put("natIP", natIp != null ? natIp : "34.1.2." + ips.incrementAndGet());
+    ac.put("natIP", natIp != null ? natIp : "127.0.2." + ips.incrementAndGet());
     ObjectNode sched = i.putObject("scheduling");
     sched.put("provisioningModel", "SPOT");
     sched.put("instanceTerminationAction", "DELETE");

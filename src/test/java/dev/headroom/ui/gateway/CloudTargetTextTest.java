@@ -28,7 +28,7 @@ class CloudTargetTextTest {
 
   @Test
   void aRunningVmWhoseTunnelIsNotOpenYet() {
-    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.RUNNING, "34.1.2.3")), 8080,
+    assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm(VmState.RUNNING, "127.0.2.3")), 8080,
         List.of())).isEqualTo("none: headroom-1 runs, but its SSH tunnel is not open yet");
   }
 

@@ -64,7 +64,7 @@ class RoutesViewModelTest {
   @Test
   void withoutACloudTargetTheHeaderSaysWhetherTheTunnelOrTheBackendIsMissing() {
     Instant t = Instant.parse("2026-11-23T10:00:00Z");
-    SpotVm vm = new SpotVm("headroom-a", "us-central1-a", "e2-highmem-4", VmState.RUNNING, "34.1.2.3", t,
+    SpotVm vm = new SpotVm("headroom-a", "us-central1-a", "e2-highmem-4", VmState.RUNNING, "127.0.2.3", t,
         Optional.of(t), Optional.empty(), java.time.Duration.ofHours(3), "s", "Running");
     assertThat(RoutesViewModel.cloudTarget(Optional.empty(), List.of(vm), 8080, List.of(new TunnelStatus(
         "headroom-a", TunnelStatus.State.WAITING_FOR_HOST_KEYS, Optional.empty(), "", "not published yet", t))))

@@ -105,7 +105,7 @@ class SpotViewModelTest {
     model.create().get(30, TimeUnit.SECONDS);
     SpotRow row = onlyRow();
     assertThat(onFx(() -> row.stateProperty().get())).isEqualTo("RUNNING");
-    assertThat(onFx(() -> row.ipProperty().get())).startsWith("34.1.2.");
+    assertThat(onFx(() -> row.ipProperty().get())).startsWith("127.0.2.");
     assertThat(onFx(() -> model.messageProperty().get())).isEqualTo(row.name() + " is running");
     assertThat(onFx(() -> model.errorProperty().get())).isEmpty();
     assertThat(onFx(() -> model.busyProperty().get())).isFalse();
