@@ -1,5 +1,8 @@
 package dev.headroom.cost;
 
+import dev.headroom.billing.BilledView;
+import dev.headroom.billing.GcpBilled;
+import dev.headroom.billing.Nowcast;
 import dev.headroom.config.CostSettings;
 import dev.headroom.core.Tasks;
 import dev.headroom.store.Database;
@@ -68,6 +71,7 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   private YearMonth yearMonth;
   private long lastStoredMinute = -1;
   private volatile CostSnapshot latest;
+  private volatile BilledView billing = BilledView.NOT_CONFIGURED;
   private Tasks.Handle ticker;
 
   /** Running LLM totals of one provider/model. */
@@ -101,6 +105,11 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     this.tasks = tasks;
     this.alerts = alerts;
     load();
+  }
+
+  /** The real GCP bill joined into every snapshot (issue 13); it answers from memory, never blocking the tick. */
+  public void useBilling(BilledView view) {
+    this.billing = view;
   }
 
   /** Publishes a snapshot every two seconds until closed. */
@@ -221,6 +230,7 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     BigDecimal gcpMonth = BigDecimal.ZERO;
     BigDecimal runningPerHour = BigDecimal.ZERO;
     List<CostSnapshot.VmCost> vmCosts = new ArrayList<>();
+    List<Nowcast.VmEstimate> estimates = new ArrayList<>();
     for (VmRuntime vm : vms.get()) {
       Optional<BigDecimal> perHour = prices.hourlyPrice(vm.machineType(), region).map(VmPrice::perHour);
       Instant end = vm.end().orElse(now);
@@ -228,11 +238,17 @@ public final class CostEngine implements UsageSink, AutoCloseable {
       BigDecimal rate = perHour.orElse(BigDecimal.ZERO);
       vmCosts.add(new CostSnapshot.VmCost(vm.name(), vm.machineType(), rate, accrued(rate, vm.start(), end),
           running, perHour.isPresent()));
+      estimates.add(new Nowcast.VmEstimate(vm.name(), vm.start(), end, rate));
       gcpToday = gcpToday.add(accrued(rate, later(vm.start(), dayStart), end));
       gcpMonth = gcpMonth.add(accrued(rate, later(vm.start(), monthStart), end));
       if (running) {
         runningPerHour = runningPerHour.add(rate);
       }
+    }
+    GcpBilled billed = billing.at(now, estimates);
+    if (billed.nowcast() != null) { // billed actuals up to the watermark + the estimate since, each VM hour once
+      gcpToday = billed.nowcast().today();
+      gcpMonth = billed.nowcast().monthToDate();
     }
     while (!recentCosts.isEmpty() && ((Instant) recentCosts.peekFirst()[0]).isBefore(now.minus(BURN_WINDOW))) {
       recentCosts.removeFirst();
@@ -252,7 +268,7 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     return new CostSnapshot(now, money(llmToday), money(llmMonth), money(gcpToday), money(gcpMonth),
         money(totalToday), money(totalMonth), money(burn), money(forecast),
         budget(settings.dailyBudgetUsd(), totalToday), budget(settings.monthlyBudgetUsd(), totalMonth), models,
-        vmCosts, unpriced);
+        vmCosts, unpriced, billed);
   }
 
   static CostSnapshot.Budget budget(BigDecimal limit, BigDecimal spent) {

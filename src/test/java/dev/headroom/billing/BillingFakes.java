@@ -1,0 +1,45 @@
+package dev.headroom.billing;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * The fake BigQuery export (the fixture month) and the fake Billing / Budget / Recommender APIs, started together,
+ * with the {@code HEADROOM_*} environment that points the app at them (for CLI tests outside this package).
+ */
+public final class BillingFakes implements AutoCloseable {
+  private final FakeBigQueryServer bigquery;
+  private final FakeBillingApisServer apis;
+
+  public BillingFakes() throws IOException {
+    bigquery = new FakeBigQueryServer().table(BillingFixture.TABLE, BillingFixture.usdMonth());
+    apis = new FakeBillingApisServer();
+  }
+
+  /** Environment overrides for project acme-dev reading the fixture table. */
+  public Map<String, String> env() {
+    return Map.of("HEADROOM_GCP_PROJECT", "acme-dev",
+        "HEADROOM_GCP_BILLING_EXPORT_TABLE", BillingFixture.TABLE,
+        "HEADROOM_GCP_BIGQUERY_ENDPOINT", bigquery.endpoint(),
+        "HEADROOM_GCP_BILLING_ENDPOINT", apis.endpoint(),
+        "HEADROOM_GCP_BUDGETS_ENDPOINT", apis.endpoint(),
+        "HEADROOM_GCP_RECOMMENDER_ENDPOINT", apis.endpoint(),
+        "HEADROOM_GCP_COMPUTE_ENDPOINT", apis.endpoint());
+  }
+
+  /** Number of BigQuery jobs run so far. */
+  public int queries() {
+    return bigquery.queries.get();
+  }
+
+  /** Makes the Budget API hang (it must be given up on within 5 s). */
+  public void budgetsUnreachable() {
+    apis.budgets = "slow";
+  }
+
+  @Override
+  public void close() {
+    bigquery.close();
+    apis.close();
+  }
+}
