@@ -33,6 +33,14 @@ public record CostSnapshot(
     long unpricedCallsToday,
     GcpBilled gcpBilled) {
 
+  /** A snapshot without the billing export (tests and tools that only need the estimate). */
+  public CostSnapshot(Instant time, BigDecimal llmToday, BigDecimal llmMonth, BigDecimal gcpToday, BigDecimal gcpMonth,
+      BigDecimal totalToday, BigDecimal totalMonth, BigDecimal burnRatePerHour, BigDecimal monthForecast, Budget daily,
+      Budget monthly, List<ModelCost> models, List<VmCost> vms, long unpricedCallsToday) {
+    this(time, llmToday, llmMonth, gcpToday, gcpMonth, totalToday, totalMonth, burnRatePerHour, monthForecast, daily,
+        monthly, models, vms, unpricedCallsToday, GcpBilled.unavailable(false, List.of(), List.of(), List.of()));
+  }
+
   /** Budget use; {@code level} is OK, WARN_50, WARN_90 or OVER. */
   public record Budget(BigDecimal limit, BigDecimal spent, BigDecimal percent, String level) {}
 

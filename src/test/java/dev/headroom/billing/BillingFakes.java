@@ -27,6 +27,19 @@ public final class BillingFakes implements AutoCloseable {
         "HEADROOM_GCP_COMPUTE_ENDPOINT", apis.endpoint());
   }
 
+  /** A {@link BillingService} on the fakes (project acme-dev, the fixture table, refresh every 15 minutes). */
+  public BillingService service(dev.headroom.store.Database db, java.time.Clock clock, dev.headroom.core.Tasks tasks) {
+    dev.headroom.config.GcpSettings gcp = BillingServiceTest.gcp(BillingFixture.TABLE, bigquery.endpoint(),
+        apis.endpoint());
+    dev.headroom.config.CostSettings cost = new dev.headroom.config.CostSettings(java.math.BigDecimal.TEN,
+        new java.math.BigDecimal("200"), "", "");
+    return new BillingService(gcp, cost, new BillingStore(db),
+        () -> BigQueryBillingExport.connect(gcp, java.time.Duration.ofSeconds(10)),
+        () -> CloudBudgets.connect(gcp, BillingService.CALL_TIMEOUT),
+        () -> RecommenderIdleVms.connect(gcp, BillingService.CALL_TIMEOUT, n -> n.startsWith("headroom-")),
+        clock, tasks, spike -> { });
+  }
+
   /** Number of BigQuery jobs run so far. */
   public int queries() {
     return bigquery.queries.get();
