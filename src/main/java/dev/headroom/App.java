@@ -135,8 +135,8 @@ final class App implements AutoCloseable {
     this.billingTasks = ExecutorTasks.create("billing", 4);
     this.billing = new BillingService(settings.gcp(), settings.cost(), new BillingStore(db),
         () -> BigQueryBillingExport.connect(settings.gcp(), Duration.ofSeconds(30)),
-        () -> CloudBudgets.connect(settings.gcp(), BillingService.CALL_TIMEOUT),
-        () -> RecommenderIdleVms.connect(settings.gcp(), BillingService.CALL_TIMEOUT,
+        () -> CloudBudgets.connect(settings.gcp(), BillingService.CLIENT_TIMEOUT),
+        () -> RecommenderIdleVms.connect(settings.gcp(), BillingService.CLIENT_TIMEOUT,
             name -> spot.vm(name).isPresent()),
         clock, billingTasks, spike -> spikeListener.accept(spike));
     cost.useBilling(billing);

@@ -42,6 +42,8 @@ public final class BillingService implements BilledView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BillingService.class);
   /** Budgets, billing info and recommendations each give up after this. */
   public static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+  /** The clients' own deadline: a backstop that frees the thread soon after {@link #CALL_TIMEOUT} gave up. */
+  public static final Duration CLIENT_TIMEOUT = CALL_TIMEOUT.plusSeconds(2);
   /** One export read (a BigQuery job) gives up after this. */
   public static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(90);
   static final Duration CHECK_EVERY = Duration.ofMinutes(1);

@@ -12,7 +12,13 @@ public final class BillingFakes implements AutoCloseable {
   private final FakeBillingApisServer apis;
 
   public BillingFakes() throws IOException {
-    bigquery = new FakeBigQueryServer().table(BillingFixture.TABLE, BillingFixture.usdMonth());
+    this(java.time.Duration.ZERO);
+  }
+
+  /** With every time of the fixture moved by {@code shift} (the screenshot moves it to the current hour). */
+  public BillingFakes(java.time.Duration shift) throws IOException {
+    bigquery = new FakeBigQueryServer().table(BillingFixture.TABLE,
+        BillingFixture.usdMonth().stream().map(r -> r.shifted(shift)).toList());
     apis = new FakeBillingApisServer();
   }
 
@@ -35,8 +41,8 @@ public final class BillingFakes implements AutoCloseable {
         new java.math.BigDecimal("200"), "", "");
     return new BillingService(gcp, cost, new BillingStore(db),
         () -> BigQueryBillingExport.connect(gcp, java.time.Duration.ofSeconds(10)),
-        () -> CloudBudgets.connect(gcp, BillingService.CALL_TIMEOUT),
-        () -> RecommenderIdleVms.connect(gcp, BillingService.CALL_TIMEOUT, n -> n.startsWith("headroom-")),
+        () -> CloudBudgets.connect(gcp, BillingService.CLIENT_TIMEOUT),
+        () -> RecommenderIdleVms.connect(gcp, BillingService.CLIENT_TIMEOUT, n -> n.startsWith("headroom-")),
         clock, tasks, spike -> { });
   }
 

@@ -59,11 +59,22 @@ class BillingServiceTest {
         Map.of("ai_ml", List.of("Vertex AI")));
     BillingService s = new BillingService(gcp, cost, new BillingStore(db),
         () -> BigQueryBillingExport.connect(gcp, Duration.ofSeconds(10)),
-        () -> CloudBudgets.connect(gcp, BillingService.CALL_TIMEOUT),
-        () -> RecommenderIdleVms.connect(gcp, BillingService.CALL_TIMEOUT, n -> n.startsWith("headroom-")),
+        () -> CloudBudgets.connect(gcp, BillingService.CLIENT_TIMEOUT),
+        () -> RecommenderIdleVms.connect(gcp, BillingService.CLIENT_TIMEOUT, n -> n.startsWith("headroom-")),
         clock, tasks, alerts::add);
     services.add(s);
     return s;
+  }
+
+  /**
+   * One normal refresh first (classes loaded, export cached), then {@code script}, then a new service a minute later:
+   * its refresh takes the export from the cache and times only the budgets and recommender calls.
+   */
+  private BillingService warmThen(Runnable script) {
+    service().refreshIfDue();
+    script.run();
+    clock.advance(Duration.ofMinutes(1));
+    return service();
   }
 
   private BillingService service() {
@@ -192,11 +203,11 @@ class BillingServiceTest {
 
   @Test
   void unreachableBudgetsGiveUpWithinFiveSeconds() {
-    apis.budgets = "slow";
-    BillingService s = service();
+    BillingService s = warmThen(() -> apis.budgets = "slow");
     long start = System.nanoTime();
     s.refreshIfDue();
     long ms = (System.nanoTime() - start) / 1_000_000;
+    assertThat(bigquery.queries.get()).isEqualTo(1); // the export came from the cache: only the slow call is timed
 
     GcpBilled b = s.at(clock.instant(), List.of());
     assertThat(ms).isLessThan(8_000);
@@ -208,11 +219,11 @@ class BillingServiceTest {
 
   @Test
   void unreachableBillingInfoGivesUpWithinFiveSeconds() {
-    apis.billingInfo = "slow";
-    BillingService s = service();
+    BillingService s = warmThen(() -> apis.billingInfo = "slow");
     long start = System.nanoTime();
     s.refreshIfDue();
     long ms = (System.nanoTime() - start) / 1_000_000;
+    assertThat(bigquery.queries.get()).isEqualTo(1); // the export came from the cache: only the slow call is timed
 
     assertThat(ms).isLessThan(8_000);
     GcpBilled b = s.at(clock.instant(), List.of());
@@ -223,11 +234,11 @@ class BillingServiceTest {
 
   @Test
   void unreachableRecommenderGivesUpWithinFiveSeconds() {
-    apis.recommender = "slow";
-    BillingService s = service();
+    BillingService s = warmThen(() -> apis.recommender = "slow");
     long start = System.nanoTime();
     s.refreshIfDue();
     long ms = (System.nanoTime() - start) / 1_000_000;
+    assertThat(bigquery.queries.get()).isEqualTo(1); // the export came from the cache: only the slow call is timed
 
     assertThat(ms).isLessThan(8_000);
     GcpBilled b = s.at(clock.instant(), List.of());

@@ -32,6 +32,11 @@ record ExportRow(
   /** One entry of {@code credits[]}: name, amount, full_name, id, type (the export's order). */
   record Credit(String name, String amount, String fullName, String id, String type) {}
 
+  ExportRow shifted(java.time.Duration d) {
+    return new ExportRow(billingAccount, serviceId, service, skuId, sku, projectId, projectNumber, usageStart.plus(d),
+        usageEnd.plus(d), exportTime.plus(d), cost, currency, conversionRate, costType, invoiceMonth, labels, credits);
+  }
+
   BillingRow asRead() {
     BigDecimal creditSum = credits.stream().map(c -> new BigDecimal(c.amount())).reduce(BigDecimal.ZERO,
         BigDecimal::add);
