@@ -43,6 +43,13 @@ public final class GcpBillViewModel {
   private final ObservableList<GcpBilled.BudgetView> budgets = FXCollections.observableArrayList();
   private final ObservableList<IdleVm> idleVms = FXCollections.observableArrayList();
   private final ObservableList<String> spikes = FXCollections.observableArrayList();
+  // One read-only wrapper each, kept: a wrapper made per call holds its listeners weakly and can be collected.
+  private final ObservableList<ServiceBar> servicesView = FXCollections.unmodifiableObservableList(services);
+  private final ObservableList<BilledSummary.ProjectCost> projectsView =
+      FXCollections.unmodifiableObservableList(projects);
+  private final ObservableList<GcpBilled.BudgetView> budgetsView = FXCollections.unmodifiableObservableList(budgets);
+  private final ObservableList<IdleVm> idleVmsView = FXCollections.unmodifiableObservableList(idleVms);
+  private final ObservableList<String> spikesView = FXCollections.unmodifiableObservableList(spikes);
 
   public GcpBillViewModel(ZoneId zone) {
     this.zone = zone;
@@ -128,22 +135,22 @@ public final class GcpBillViewModel {
   }
 
   public ObservableList<ServiceBar> services() {
-    return FXCollections.unmodifiableObservableList(services);
+    return servicesView;
   }
 
   public ObservableList<BilledSummary.ProjectCost> projects() {
-    return FXCollections.unmodifiableObservableList(projects);
+    return projectsView;
   }
 
   public ObservableList<GcpBilled.BudgetView> budgets() {
-    return FXCollections.unmodifiableObservableList(budgets);
+    return budgetsView;
   }
 
   public ObservableList<IdleVm> idleVms() {
-    return FXCollections.unmodifiableObservableList(idleVms);
+    return idleVmsView;
   }
 
   public ObservableList<String> spikes() {
-    return FXCollections.unmodifiableObservableList(spikes);
+    return spikesView;
   }
 }
