@@ -138,6 +138,19 @@ class MainCostBillingTest {
         .startsWith("The GCP billing export is not configured. Enable it in the Cloud console's Billing export page");
   }
 
+  @Test
+  void costTextPrintsTheBillItsWatermarkAndSpikes() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Main.run(new String[] {"cost"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), env(),
+        new MutableClock(BillingFixture.NOW));
+
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).isZero();
+    assertThat(text).contains("GCP billed (export as of 2026-11-23T20:14:09Z): today $8.61, month to date $120.11"
+        + " net of credits").contains("Vertex AI").contains("Spike: Vertex AI +$8.40");
+  }
+
   private static String cents(JsonNode n) {
     return n.decimalValue().setScale(2, RoundingMode.HALF_UP).toPlainString();
   }
