@@ -1,5 +1,11 @@
 package dev.headroom;
 
+import dev.headroom.billing.BigQueryBillingExport;
+import dev.headroom.billing.BilledSummary;
+import dev.headroom.billing.BillingService;
+import dev.headroom.billing.BillingStore;
+import dev.headroom.billing.CloudBudgets;
+import dev.headroom.billing.RecommenderIdleVms;
 import dev.headroom.config.AppPaths;
 import dev.headroom.config.Settings;
 import dev.headroom.core.ExecutorTasks;
@@ -78,6 +84,9 @@ final class App implements AutoCloseable {
   final Engine engine;
   final PriceService prices;
   final CostEngine cost;
+  final BillingService billing;
+  private final Tasks billingTasks;
+  private volatile java.util.function.Consumer<BilledSummary.Spike> spikeListener = spike -> { };
   private final Optional<UsageLogTailer> tailer;
   private final Optional<PriceCatalog> catalog;
   private final MachineTypes shapes;
@@ -127,6 +136,15 @@ final class App implements AutoCloseable {
     this.cost = new CostEngine(db, book,
         prices, settings.gcp().region(), settings.cost(), this::vmRuntimes, clock, ZoneId.systemDefault(), tasks,
         (period, percent, budget) -> budgetListener.crossed(period, percent, budget));
+    // The real GCP bill (issue 13): its own executor, so BigQuery jobs never hold up the tick or the UI.
+    this.billingTasks = ExecutorTasks.create("billing", 4);
+    this.billing = new BillingService(settings.gcp(), settings.cost(), new BillingStore(db),
+        () -> BigQueryBillingExport.connect(settings.gcp(), Duration.ofSeconds(30)),
+        () -> CloudBudgets.connect(settings.gcp(), BillingService.CLIENT_TIMEOUT),
+        () -> RecommenderIdleVms.connect(settings.gcp(), BillingService.CLIENT_TIMEOUT,
+            name -> spot.vm(name).isPresent()),
+        clock, billingTasks, spike -> spikeListener.accept(spike));
+    cost.useBilling(billing);
     this.gateway = new Gateway(settings.gateway(), fleet::backend,
         () -> memory.latest().map(s -> s.pressure().atLeast(Pressure.HIGH)).orElse(false), cost, clock, tasks);
     CostHttp http = new CostHttp(cost, clock);
@@ -208,6 +226,11 @@ final class App implements AutoCloseable {
     });
   }
 
+  /** Where cost-spike alerts from the billing export go (the tray in the GUI). */
+  void onCostSpike(java.util.function.Consumer<BilledSummary.Spike> listener) {
+    this.spikeListener = listener;
+  }
+
   /** Where budget alerts go (the tray in the GUI). */
   void onBudgetAlert(BudgetAlerts listener) {
     this.budgetListener = listener;
@@ -227,6 +250,7 @@ final class App implements AutoCloseable {
     spot.start(VM_POLL);
     tunnels.start();
     cost.start();
+    billing.start();
     tailer.ifPresent(t -> tailing = tasks.every(CostEngine.TICK, t::poll));
     gateway.start(); // the loopback server runs even with routing off (gateway.enabled=false)
     engine.start(memory);
@@ -265,6 +289,8 @@ final class App implements AutoCloseable {
         }
       });
       steps.run("cost engine and usage writer", Duration.ofSeconds(10), cost::close);
+      steps.run("GCP billing reader", Duration.ofSeconds(5), billing::close);
+      steps.run("billing executor", Duration.ofSeconds(5), billingTasks::close);
       steps.run("SSH tunnels", Duration.ofSeconds(5), tunnels::close);
       steps.run("tunnel executor", Duration.ofSeconds(5), tunnelTasks::close);
       steps.run("spot VM service", Duration.ofSeconds(5), spot::close);

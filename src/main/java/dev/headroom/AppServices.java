@@ -40,7 +40,12 @@ final class AppServices implements CliServices, AutoCloseable {
 
   /** Services of a CLI run with no instance running: the store opens on first use. */
   static AppServices oneShot(Settings settings, AppPaths paths) {
-    return new AppServices(settings, Clock.systemDefaultZone(), false, () -> Main.newApp(settings, paths));
+    return oneShot(settings, paths, Clock.systemDefaultZone());
+  }
+
+  /** As {@link #oneShot(Settings, AppPaths)} on {@code clock}. */
+  static AppServices oneShot(Settings settings, AppPaths paths, Clock clock) {
+    return new AppServices(settings, clock, false, () -> Main.newApp(settings, paths, clock));
   }
 
   private synchronized App app() {
@@ -72,6 +77,9 @@ final class AppServices implements CliServices, AutoCloseable {
 
   @Override
   public CostSnapshot cost() {
+    if (!live) {
+      app().billing.refreshIfDue(); // the export only when its cache is older than gcp.billingRefreshMinutes
+    }
     return live ? app().cost.latest() : app().cost.tick();
   }
 

@@ -56,6 +56,11 @@ public final class Main {
 
   /** Runs one invocation; returns the process exit code. */
   static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    return run(args, out, err, env, Clock.systemDefaultZone());
+  }
+
+  /** {@link #run(String[], PrintStream, PrintStream, Map)} on {@code clock} (tests pin the billing month). */
+  static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, Clock clock) {
     String verb = args.length == 0 ? "gui" : args[0];
     AppPaths paths = AppPaths.standard(env);
     configureLogging(verb, paths);
@@ -83,7 +88,7 @@ public final class Main {
             err.println("headroom: unknown command '" + verb + "'\n" + USAGE);
             return Cli.USAGE;
           }
-          return cli(List.of(args), paths, env, out, err);
+          return cli(List.of(args), paths, env, out, err, clock);
         }
       }
     } catch (AppException e) {
@@ -97,6 +102,11 @@ public final class Main {
 
   /** A CLI verb: forwarded to the running instance when one answers, else run here. */
   static int cli(List<String> args, AppPaths paths, Map<String, String> env, PrintStream out, PrintStream err) {
+    return cli(args, paths, env, out, err, Clock.systemDefaultZone());
+  }
+
+  static int cli(List<String> args, AppPaths paths, Map<String, String> env, PrintStream out, PrintStream err,
+      Clock clock) {
     Settings settings = new SettingsLoader().load(paths.configFile(), env);
     Optional<ControlClient> running = ControlClient.forDataDir(App.dataDir(settings, paths));
     if (running.isPresent()) {
@@ -105,7 +115,7 @@ public final class Main {
         return code.getAsInt();
       }
     }
-    try (AppServices services = AppServices.oneShot(settings, paths)) {
+    try (AppServices services = AppServices.oneShot(settings, paths, clock)) {
       return Cli.run(args, services, out, err);
     }
   }
@@ -218,7 +228,11 @@ public final class Main {
   }
 
   static App newApp(Settings settings, AppPaths paths) {
-    return new App(settings, paths, Clock.systemDefaultZone(), ProcMemorySource.forThisMachine(), App.gce(settings),
+    return newApp(settings, paths, Clock.systemDefaultZone());
+  }
+
+  static App newApp(Settings settings, AppPaths paths, Clock clock) {
+    return new App(settings, paths, clock, ProcMemorySource.forThisMachine(), App.gce(settings),
         App.catalog(settings));
   }
 

@@ -28,8 +28,23 @@ public final class CostCommand {
     out.printf(Locale.ROOT, "Budgets: daily %s %% of $%s (%s), monthly %s %% of $%s (%s)%n", snap.daily().percent(),
         snap.daily().limit(), snap.daily().level(), snap.monthly().percent(), snap.monthly().limit(),
         snap.monthly().level());
+    printBilled(snap.gcpBilled(), out);
     snap.models().forEach(m -> out.printf(Locale.ROOT, "  %-10s %-28s %6d calls  $%s%s%n", m.provider(), m.model(),
         m.calls(), m.cost().toPlainString(), m.unpriced() > 0 ? "  (" + m.unpriced() + " unpriced)" : ""));
     return 0;
+  }
+
+  private static void printBilled(dev.headroom.billing.GcpBilled b, PrintStream out) {
+    if (b.monthToDate() != null) {
+      out.printf(Locale.ROOT, "GCP billed (export as of %s): today $%s, month to date $%s net of credits%s%n", b.asOf(),
+          b.today().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString(),
+          b.monthToDate().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString(),
+          "USD".equals(b.originalCurrency()) ? "" : " (" + b.originalMonthToDate().setScale(2,
+              java.math.RoundingMode.HALF_UP).toPlainString() + " " + b.originalCurrency() + ")");
+      b.byService().forEach(s -> out.printf(Locale.ROOT, "  %-32s $%s%n", s.service(),
+          s.monthToDate().setScale(2, java.math.RoundingMode.HALF_UP).toPlainString()));
+      b.spikes().forEach(s -> out.println("  Spike: " + s.message()));
+    }
+    b.errors().forEach(e -> out.println("GCP billing (" + e.source() + "): " + e.message()));
   }
 }

@@ -6,12 +6,17 @@ import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Checks loaded settings; the first problem becomes an {@link AppException} naming the field. */
 final class SettingsValidator {
   private static final Set<String> POLICIES =
       Set.of("LOCAL_ONLY", "CLOUD_PREFERRED", "CLOUD_ONLY", "CLOUD_WHEN_PRESSURED");
   private static final Set<String> KINDS = Set.of("GENERIC", "OPENAI", "ANTHROPIC");
+  private static final Pattern PROJECT_ID = Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]");
+  // PROJECT.DATASET.TABLE: BigQuery's own character rules, which also keep the name safe inside backquotes.
+  private static final Pattern BILLING_TABLE =
+      Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]\\.[A-Za-z0-9_]{1,1024}\\.[A-Za-z0-9_]{1,1024}");
 
   private SettingsValidator() {}
 
@@ -51,6 +56,17 @@ final class SettingsValidator {
     require(g.sshPort() > 0 && g.sshPort() < 65536, "gcp.sshPort", "must be a TCP port");
     endpoint(g.computeEndpoint(), "gcp.computeEndpoint");
     endpoint(g.billingEndpoint(), "gcp.billingEndpoint");
+    endpoint(g.bigqueryEndpoint(), "gcp.bigqueryEndpoint");
+    endpoint(g.budgetsEndpoint(), "gcp.budgetsEndpoint");
+    endpoint(g.recommenderEndpoint(), "gcp.recommenderEndpoint");
+    require(g.billingExportTable() != null && (g.billingExportTable().isBlank()
+        || BILLING_TABLE.matcher(g.billingExportTable()).matches()), "gcp.billingExportTable",
+        "must be PROJECT.DATASET.TABLE (e.g. my-project.billing.gcp_billing_export_v1_012345_6789AB_CDEF01), got '"
+            + g.billingExportTable() + "'");
+    require(g.billingProjects() != null && g.billingProjects().stream().allMatch(
+        p -> p != null && PROJECT_ID.matcher(p).matches()), "gcp.billingProjects", "must list project ids");
+    require(g.billingRefreshMinutes() >= 1 && g.billingRefreshMinutes() <= 24 * 60, "gcp.billingRefreshMinutes",
+        "must be between 1 and 1440");
 
     AutoCreateSettings a = s.autoCreate();
     require(a.maxConcurrent() >= 1, "autoCreate.maxConcurrent", "must be at least 1");
@@ -87,6 +103,11 @@ final class SettingsValidator {
         "cost.dailyBudgetUsd", "must be zero or more");
     require(c.monthlyBudgetUsd() != null && c.monthlyBudgetUsd().compareTo(BigDecimal.ZERO) >= 0,
         "cost.monthlyBudgetUsd", "must be zero or more");
+    require(c.spikeThresholdUsd() != null && c.spikeThresholdUsd().signum() > 0, "cost.spikeThresholdUsd",
+        "must be positive");
+    require(c.serviceGroups() != null && c.serviceGroups().entrySet().stream().allMatch(e -> notBlank(e.getKey())
+        && e.getValue() != null && e.getValue().stream().allMatch(SettingsValidator::notBlank)),
+        "cost.serviceGroups", "must map group names to lists of service descriptions");
     ui(s.ui());
 
     NotificationSettings n = s.notifications();

@@ -1,5 +1,8 @@
 package dev.headroom.cost;
 
+import dev.headroom.billing.BilledView;
+import dev.headroom.billing.GcpBilled;
+import dev.headroom.billing.Nowcast;
 import dev.headroom.config.CostSettings;
 import dev.headroom.core.LogSafe;
 import dev.headroom.core.Tasks;
@@ -64,6 +67,7 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   private final java.util.Set<String> unpricedSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile CostSnapshot latest;
   private long lastStoredMinute = -1;
+  private volatile BilledView billing = BilledView.NOT_CONFIGURED;
   private Tasks.Handle ticker;
   private Tasks.Handle maintenance;
 
@@ -82,6 +86,11 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     this.totals = new UsageTotals(zone);
     this.store = new CostStore(db, clock, stored -> totals.add(stored, clock.instant()));
     reload(LocalDate.ofInstant(clock.instant(), zone));
+  }
+
+  /** The real GCP bill joined into every snapshot (issue 13); it answers from memory, never blocking the tick. */
+  public void useBilling(BilledView view) {
+    this.billing = view;
   }
 
   /** Publishes a snapshot every two seconds, and prunes and compacts the store every ten minutes, until closed. */
@@ -245,7 +254,8 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   }
 
   /** The VMs' costs, priced; computed without any lock (a price lookup may do I/O). */
-  private record VmPart(List<CostSnapshot.VmCost> rows, BigDecimal today, BigDecimal month, BigDecimal perHour) {}
+  private record VmPart(List<CostSnapshot.VmCost> rows, BigDecimal today, BigDecimal month, BigDecimal perHour,
+      List<Nowcast.VmEstimate> estimates) {}
 
   private VmPart vmCosts(Instant now, LocalDate day) {
     Instant dayStart = day.atStartOfDay(zone).toInstant();
@@ -254,19 +264,21 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     BigDecimal today = BigDecimal.ZERO;
     BigDecimal month = BigDecimal.ZERO;
     BigDecimal running = BigDecimal.ZERO;
+    List<Nowcast.VmEstimate> estimates = new ArrayList<>();
     for (VmRuntime vm : vms.get()) {
       Optional<BigDecimal> perHour = prices.hourlyPrice(vm.machineType(), region).map(VmPrice::perHour);
       Instant end = vm.end().orElse(now);
       BigDecimal rate = perHour.orElse(BigDecimal.ZERO);
       rows.add(new CostSnapshot.VmCost(vm.name(), vm.machineType(), rate, accrued(rate, vm.start(), end),
           vm.end().isEmpty(), perHour.isPresent()));
+      estimates.add(new Nowcast.VmEstimate(vm.name(), vm.start(), end, rate));
       today = today.add(accrued(rate, later(vm.start(), dayStart), end));
       month = month.add(accrued(rate, later(vm.start(), monthStart), end));
       if (vm.end().isEmpty()) {
         running = running.add(rate);
       }
     }
-    return new VmPart(rows, today, month, running);
+    return new VmPart(rows, today, month, running, estimates);
   }
 
   private CostSnapshot compute(Instant now, UsageTotals.View view, VmPart vm) {
@@ -278,6 +290,11 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     BigDecimal gcpMonth = vm.month();
     BigDecimal runningPerHour = vm.perHour();
     List<CostSnapshot.VmCost> vmCosts = vm.rows();
+    GcpBilled billed = billing.at(now, vm.estimates());
+    if (billed.nowcast() != null) { // billed actuals up to the watermark + the estimate since, each VM hour once
+      gcpToday = billed.nowcast().today();
+      gcpMonth = billed.nowcast().monthToDate();
+    }
     BigDecimal burn = view.burnPerHour().add(runningPerHour);
     BigDecimal totalToday = llmToday.add(gcpToday);
     BigDecimal totalMonth = llmMonth.add(gcpMonth);
@@ -291,7 +308,7 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     return new CostSnapshot(now, money(llmToday), money(llmMonth), money(gcpToday), money(gcpMonth),
         money(totalToday), money(totalMonth), money(burn), money(forecast),
         budget(settings.dailyBudgetUsd(), totalToday), budget(settings.monthlyBudgetUsd(), totalMonth), models,
-        vmCosts, unpriced);
+        vmCosts, unpriced, billed);
   }
 
   static CostSnapshot.Budget budget(BigDecimal limit, BigDecimal spent) {

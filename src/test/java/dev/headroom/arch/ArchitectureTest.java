@@ -24,8 +24,8 @@ class ArchitectureTest {
   @Test
   void googleClientsOnlyInTheGceAndCatalogAdapters() {
     // The adapters and their nested classes (GceCompute$Call...) are the only places allowed.
-    noClasses().that().haveNameNotMatching(
-        "dev\\.headroom\\.(spot\\.GceCompute|cost\\.CloudCatalog\\w*|cost\\.GceMachineTypes)(\\$.*)?")
+    noClasses().that().haveNameNotMatching("dev\\.headroom\\.(spot\\.GceCompute|cost\\.CloudCatalog\\w*"
+            + "|cost\\.GceMachineTypes|billing\\.(BigQueryBillingExport|CloudBudgets|RecommenderIdleVms))(\\$.*)?")
         .should().dependOnClassesThat()
         .resideInAnyPackage("com.google.cloud..", "com.google.api.gax..", "com.google.auth..")
         .check(CLASSES);
@@ -49,7 +49,17 @@ class ArchitectureTest {
   void lowerLayersDoNotReachUp() {
     noClasses().that().resideInAnyPackage("dev.headroom.core..", "dev.headroom.config..", "dev.headroom.store..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.memory..", "dev.headroom.spot..",
-            "dev.headroom.cost..", "dev.headroom.engine..", "dev.headroom.gateway..", "dev.headroom.ui..")
+            "dev.headroom.cost..", "dev.headroom.engine..", "dev.headroom.gateway..", "dev.headroom.ui..",
+            "dev.headroom.billing..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void billingSitsBelowCostAndKnowsNoOtherFeature() {
+    // cost -> billing (the nowcast hook); billing never reaches back up or sideways.
+    noClasses().that().resideInAPackage("dev.headroom.billing..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.headroom.cost..", "dev.headroom.spot..",
+            "dev.headroom.memory..", "dev.headroom.engine..", "dev.headroom.gateway..", "dev.headroom.ui..")
         .check(CLASSES);
   }
 

@@ -191,7 +191,8 @@ public final class CostView {
     totals.setMinHeight(Region.USE_PREF_SIZE);
     budgets.setMinHeight(Region.USE_PREF_SIZE);
     split.setMinHeight(Region.USE_PREF_SIZE);
-    content = new VBox(10, totals, split, budgets, tables, chartBar, chart);
+    Parent gcpBill = new GcpBillPane(vm.gcpBill()).root();
+    content = new VBox(10, totals, split, budgets, gcpBill, tables, chartBar, chart);
     content.setPadding(new Insets(12));
     root = new ScrollPane(content);
     root.setFitToWidth(true);

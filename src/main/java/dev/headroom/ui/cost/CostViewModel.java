@@ -46,6 +46,7 @@ public final class CostViewModel {
   private final StringProperty forecastNote = new SimpleStringProperty("");
   private final StringProperty split = new SimpleStringProperty("");
   private final StringProperty priceBook = new SimpleStringProperty("");
+  private final GcpBillViewModel gcpBill = new GcpBillViewModel(ZoneId.systemDefault());
   private final StringProperty dailyText = new SimpleStringProperty("");
   private final StringProperty monthlyText = new SimpleStringProperty("");
   private final StringProperty dailyLevel = new SimpleStringProperty("OK");
@@ -216,8 +217,9 @@ public final class CostViewModel {
     forecastNote.set("at this month's daily average; at the current burn rate: "
         + usd(atBurnRate(s, zone)));
     Format f = Format.DEFAULT;
-    split.set("Today: LLM " + usd(s.llmToday()) + " · GCP " + usd(s.gcpToday()) + " (estimate: catalog price ×"
-        + " uptime)" + (s.unpricedCallsToday() > 0 ? " · " + f.count(s.unpricedCallsToday()) + " unpriced call(s)"
+    split.set("Today: LLM " + usd(s.llmToday()) + " · GCP " + usd(s.gcpToday()) + (s.gcpBilled() != null
+        && s.gcpBilled().nowcast() != null ? " (billed + estimate since the export)" : " (estimate: catalog price ×"
+        + " uptime)") + (s.unpricedCallsToday() > 0 ? " · " + f.count(s.unpricedCallsToday()) + " unpriced call(s)"
         : ""));
     priceBook.set(priceBookNote(engine.priceBookSource()));
     dailyText.set(budgetText("Daily budget", s.daily()));
@@ -228,6 +230,12 @@ public final class CostViewModel {
     monthlyFraction.set(Math.min(1, s.monthly().percent().doubleValue() / 100));
     models.setAll(unpricedFirst(s.models()));
     vms.setAll(s.vms());
+    gcpBill.apply(s.gcpBilled());
+  }
+
+  /** The real GCP bill section (issue 13). */
+  public GcpBillViewModel gcpBill() {
+    return gcpBill;
   }
 
   static String budgetText(String title, CostSnapshot.Budget b) {
