@@ -49,6 +49,7 @@ final class GuiWiring {
       ui.refreshTray();
     });
     app.onBudgetAlert(center::onBudgetCrossed);
+    app.onCostSpike(spike -> center.onCostSpike(spike.message(java.time.ZoneId.systemDefault())));
     app.cost.subscribe(center::onCost);
     return ui;
   }

@@ -152,6 +152,16 @@ public final class NotificationCenter {
     }
   }
 
+  /**
+   * A GCP cost spike from the billing export ("Vertex AI +$3.50 in the hour from 04:00 ..."). The billing reader
+   * already reports each service at most once a day, so this only honours the budget switch (spikes are spend news).
+   */
+  public synchronized void onCostSpike(String message) {
+    if (settings.budget()) {
+      deliver(new Notification(Kind.BUDGET, "GCP cost spike", message, false));
+    }
+  }
+
   /** A cost tick finished: one notification per period for the highest level crossed since the last tick. */
   public synchronized void onCost(CostSnapshot ignored) {
     if (pendingBudget.isEmpty()) {

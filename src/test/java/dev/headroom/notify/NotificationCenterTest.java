@@ -170,4 +170,15 @@ class NotificationCenterTest {
     return new SpotVm(name, "us-central1-a", "e2-highmem-4", state, "", T0, Optional.of(T0),
         state.ended() ? Optional.of(T0.plusSeconds(600)) : Optional.empty(), Duration.ofHours(3), "s-1", "");
   }
+
+  @Test
+  void aCostSpikeIsNotifiedWithItsMessageUnlessBudgetNotificationsAreOff() {
+    center(ALL_ON).onCostSpike("Vertex AI +$3.50 in the hour from 04:00 (7-day mean $0.10/h)");
+    center(new NotificationSettings(true, true, true, true, false, 300)).onCostSpike("Cloud Run +$9.00");
+
+    assertThat(shown).hasSize(1);
+    assertThat(shown.get(0).kind()).isEqualTo(Kind.BUDGET);
+    assertThat(shown.get(0).title()).isEqualTo("GCP cost spike");
+    assertThat(shown.get(0).body()).isEqualTo("Vertex AI +$3.50 in the hour from 04:00 (7-day mean $0.10/h)");
+  }
 }
