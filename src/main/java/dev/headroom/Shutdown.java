@@ -60,12 +60,19 @@ final class Shutdown {
       return;
     }
     LOG.info("Shutting down ({})", why);
-    watchdog.schedule(() -> {
-      if (done.getCount() > 0) {
-        LOG.error("Shutdown did not finish within {} s; exiting now", bound.toSeconds());
-        halt.run();
+    // After finished() the watchdog is shut down and there is nothing left to bound.
+    if (done.getCount() > 0 && !watchdog.isShutdown()) {
+      try {
+        watchdog.schedule(() -> {
+          if (done.getCount() > 0) {
+            LOG.error("Shutdown did not finish within {} s; exiting now", bound.toSeconds());
+            halt.run();
+          }
+        }, bound.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        LOG.debug("Shutdown already finished");
       }
-    }, bound.toMillis(), TimeUnit.MILLISECONDS);
+    }
     requested.countDown();
     try {
       onRequest.run();

@@ -44,6 +44,7 @@ class HeadlessInstanceTest {
     env = new HashMap<>();
     env.put("HEADROOM_HOME", home.toString());
     env.put("HEADROOM_GATEWAY_ENABLED", "false");
+    env.put("HEADROOM_GATEWAY_PORT", "0"); // any free port: 8010 may be taken on a shared machine
     env.put("HEADROOM_GCP_PROJECT", "test-project");
     env.put("HEADROOM_GCP_ZONES", "us-central1-a");
     env.put("HEADROOM_GCP_COMPUTE_ENDPOINT", gce.endpoint());

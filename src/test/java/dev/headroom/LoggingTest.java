@@ -29,6 +29,7 @@ class LoggingTest {
 
   @Test
   void theLogFileIsWrittenInTheDataDirAndRotates() throws Exception {
+    Logging.closeFile(); // another test of this JVM may have opened one already
     Logging.toFile(dir);
     try {
       Logger log = Logger.getLogger("dev.headroom.LoggingTest");
