@@ -269,8 +269,10 @@ final class ProxyExchange implements UpstreamPool.Listener {
       return;
     }
     if (!headersIn) {
-      if (reused && !retried) {
-        // A kept-alive connection the backend had closed: nothing was answered, send it on a new one.
+      if (reused && !retried && idempotent(req.method)) {
+        // A kept-alive connection the backend had closed: nothing was answered, send it on a new one. Only for
+        // idempotent methods (RFC 9110 9.2.2): a POST the backend may have acted on (an LLM call is billed) is never
+        // sent twice; the client gets the 502 and decides.
         retried = true;
         connect();
         return;
@@ -282,6 +284,11 @@ final class ProxyExchange implements UpstreamPool.Listener {
       return;
     }
     abandon("the backend closed the connection mid-response");
+  }
+
+  private static boolean idempotent(HttpMethod m) {
+    return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+        || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
   }
 
   private void abandon(String why) {
