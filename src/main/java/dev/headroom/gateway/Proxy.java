@@ -1,6 +1,7 @@
 package dev.headroom.gateway;
 
 import dev.headroom.config.GatewaySettings;
+import dev.headroom.core.LogSafe;
 import dev.headroom.cost.UsageSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Map.Entry;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Forwards one request to the chosen backend over a pooled keep-alive connection and relays the answer as it
@@ -29,6 +32,7 @@ import java.util.concurrent.Executor;
  * sees the end of the response.
  */
 final class Proxy {
+  private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
   // Hop-by-hop headers, and those the proxy sets itself.
   private static final Set<String> SKIP_REQUEST = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
@@ -121,8 +125,14 @@ final class Proxy {
 
   /** Gives a metered response's usage to the sink (off the event loop: the sink may write to disk). */
   void record(Route route, UsageMeter m) {
-    m.result().ifPresent(t -> usage.record(t.toUsage(clock.instant(),
-        route.anthropic ? "anthropic" : "openai", route.name())));
+    try {
+      m.result().ifPresent(t -> usage.record(t.toUsage(clock.instant(),
+          route.anthropic ? "anthropic" : "openai", route.name())));
+    } catch (RuntimeException e) {
+      // Out-of-bounds usage from an upstream (UsageRejected) or a store failure: the reply still goes out, and the
+      // lost metering is said once here rather than in an executor's uncaught-exception trace.
+      LOG.warn("Usage of a response on route {} was not recorded: {}", route.name(), LogSafe.clean(e));
+    }
   }
 
   /** 504 when the backend did not answer in time, else 502; both name the route and the target. */
