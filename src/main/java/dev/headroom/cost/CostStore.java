@@ -39,8 +39,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class CostStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CostStore.class);
-  /** How long the writer waits for more events after the first of a group. */
-  static final Duration LINGER = Duration.ofMillis(1);
+  /**
+   * Longest the writer waits for more callers after the first of a group, and only while fewer callers have come
+   * back than were in the previous group (idle: a lone event is written at once).
+   */
+  static final Duration GATHER = Duration.ofMillis(1);
   /** Largest group written in one transaction. */
   static final int MAX_GROUP_EVENTS = 5_000;
   /** Usage rows and minute snapshots are kept this long, then deleted by {@link #prune}. */
@@ -119,6 +122,7 @@ public final class CostStore implements AutoCloseable {
 
   private void writeLoop() {
     List<Append> group = new ArrayList<>();
+    int expected = 1; // callers in the last group: under steady load, about how many come back for the next
     while (true) {
       Job first;
       try {
@@ -141,10 +145,15 @@ public final class CostStore implements AutoCloseable {
       group.clear();
       group.add((Append) first);
       int events = ((Append) first).rows().size();
-      long lingerUntil = System.nanoTime() + LINGER.toNanos();
+      long gatherUntil = System.nanoTime() + GATHER.toNanos();
       Work after = null;
       while (events < MAX_GROUP_EVENTS) {
-        Job next = queue.peek() != null ? queue.poll() : pollUntil(lingerUntil);
+        // Everything that queued up while the previous group was being forced joins this one at once; only when
+        // fewer callers are back than were in the last group is it worth a short wait for the rest of them.
+        Job next = queue.poll();
+        if (next == null && group.size() < expected) {
+          next = pollUntil(gatherUntil);
+        }
         if (next == null) {
           break;
         }
@@ -155,6 +164,7 @@ public final class CostStore implements AutoCloseable {
         group.add((Append) next);
         events += ((Append) next).rows().size();
       }
+      expected = group.size();
       writeGroup(group);
       if (after != null) {
         runWork(after);
