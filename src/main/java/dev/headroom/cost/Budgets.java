@@ -15,17 +15,6 @@ final class Budgets {
   private static final Logger LOG = LoggerFactory.getLogger(Budgets.class);
   private static final int[] THRESHOLDS = {50, 90, 100};
 
-  /** Budget levels, lowest first. */
-  enum Level {
-    OK, WARN_50, WARN_90, OVER;
-
-    static Level of(BigDecimal percent) {
-      return percent.compareTo(BigDecimal.valueOf(100)) >= 0 ? OVER
-          : percent.compareTo(BigDecimal.valueOf(90)) >= 0 ? WARN_90
-          : percent.compareTo(BigDecimal.valueOf(50)) >= 0 ? WARN_50 : OK;
-    }
-  }
-
   /** The budget periods, as told to {@link BudgetAlerts}. */
   enum Period {
     DAILY("daily"), MONTHLY("monthly");
@@ -47,11 +36,11 @@ final class Budgets {
   static CostSnapshot.Budget budget(BigDecimal limit, BigDecimal spent) {
     if (limit.signum() == 0) {
       return new CostSnapshot.Budget(limit.setScale(2, RoundingMode.HALF_UP), CostEngine.money(spent),
-          BigDecimal.ZERO, Level.OK.name());
+          BigDecimal.ZERO, BudgetLevel.OK);
     }
     BigDecimal percent = spent.multiply(BigDecimal.valueOf(100)).divide(limit, 1, RoundingMode.HALF_UP);
     return new CostSnapshot.Budget(limit.setScale(2, RoundingMode.HALF_UP), CostEngine.money(spent), percent,
-        Level.of(percent).name());
+        BudgetLevel.of(percent));
   }
 
   /** Tells the listener about each threshold {@code b} has crossed for the first time in period {@code key}. */

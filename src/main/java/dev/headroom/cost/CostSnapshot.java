@@ -41,8 +41,12 @@ public record CostSnapshot(
         monthly, models, vms, unpricedCallsToday, GcpBilled.unavailable(false, List.of(), List.of(), List.of()));
   }
 
-  /** Budget use; {@code level} is OK, WARN_50, WARN_90 or OVER. */
-  public record Budget(BigDecimal limit, BigDecimal spent, BigDecimal percent, String level) {}
+  /** Budget use; {@code level} serializes as its name (OK, WARN_50, WARN_90 or OVER). */
+  public record Budget(BigDecimal limit, BigDecimal spent, BigDecimal percent, BudgetLevel level) {
+    public Budget {
+      java.util.Objects.requireNonNull(level, "level");
+    }
+  }
 
   /** LLM spend of one model today. {@code unpriced} counts calls the price book could not price. */
   public record ModelCost(String provider, String model, long calls, long inputTokens, long cachedTokens,

@@ -142,7 +142,7 @@ class CostEngineTest {
       engine.tick();
     }
     assertThat(alerts).containsExactly("daily:50", "daily:90", "daily:100");
-    assertThat(engine.latest().daily().level()).isEqualTo("OVER");
+    assertThat(engine.latest().daily().level()).isEqualTo(BudgetLevel.OVER);
     assertThat(engine.dailyBudgetLeft()).contains(BigDecimal.ZERO);
   }
 
@@ -280,11 +280,11 @@ class CostEngineTest {
 
   @Test
   void budgetLevelsFollowThePercentage() {
-    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("4.99")).level()).isEqualTo("OK");
-    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("5")).level()).isEqualTo("WARN_50");
-    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("9")).level()).isEqualTo("WARN_90");
-    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("10")).level()).isEqualTo("OVER");
-    assertThat(CostEngine.budget(BigDecimal.ZERO, new BigDecimal("10")).level()).isEqualTo("OK");
+    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("4.99")).level()).isEqualTo(BudgetLevel.OK);
+    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("5")).level()).isEqualTo(BudgetLevel.WARN_50);
+    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("9")).level()).isEqualTo(BudgetLevel.WARN_90);
+    assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("10")).level()).isEqualTo(BudgetLevel.OVER);
+    assertThat(CostEngine.budget(BigDecimal.ZERO, new BigDecimal("10")).level()).isEqualTo(BudgetLevel.OK);
     assertThat(CostEngine.budget(new BigDecimal("10"), new BigDecimal("2.5")).percent()).isEqualByComparingTo("25.0");
   }
 

@@ -7,6 +7,7 @@ import dev.headroom.config.SettingsLoader;
 import dev.headroom.core.ExecutorTasks;
 import dev.headroom.core.MutableClock;
 import dev.headroom.core.Tasks;
+import dev.headroom.cost.BudgetLevel;
 import dev.headroom.cost.CostSnapshot;
 import dev.headroom.memory.MemoryState;
 import dev.headroom.memory.Pressure;
@@ -80,7 +81,7 @@ class TrayViewModelTest {
 
   private static CostSnapshot snapshot(List<CostSnapshot.VmCost> vms) {
     CostSnapshot.Budget b = new CostSnapshot.Budget(new BigDecimal("10.00"), new BigDecimal("1.23"),
-        new BigDecimal("12.3"), "OK");
+        new BigDecimal("12.3"), BudgetLevel.OK);
     return new CostSnapshot(T0, BigDecimal.ONE, BigDecimal.ONE, new BigDecimal("0.23"), new BigDecimal("0.23"),
         new BigDecimal("1.23"), new BigDecimal("1.23"), BigDecimal.ZERO, BigDecimal.ZERO, b, b, List.of(), vms, 0);
   }

@@ -224,8 +224,8 @@ public final class CostViewModel {
     priceBook.set(priceBookNote(engine.priceBookSource()));
     dailyText.set(budgetText("Daily budget", s.daily()));
     monthlyText.set(budgetText("Monthly budget", s.monthly()));
-    dailyLevel.set(s.daily().level());
-    monthlyLevel.set(s.monthly().level());
+    dailyLevel.set(s.daily().level().name());
+    monthlyLevel.set(s.monthly().level().name());
     dailyFraction.set(Math.min(1, s.daily().percent().doubleValue() / 100));
     monthlyFraction.set(Math.min(1, s.monthly().percent().doubleValue() / 100));
     models.setAll(unpricedFirst(s.models()));

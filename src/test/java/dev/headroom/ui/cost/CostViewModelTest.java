@@ -2,6 +2,7 @@ package dev.headroom.ui.cost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.headroom.cost.BudgetLevel;
 import dev.headroom.cost.CostSnapshot;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class CostViewModelTest {
 
   private static CostSnapshot snapshot(Instant t, String month, String burn, List<CostSnapshot.ModelCost> models) {
-    CostSnapshot.Budget b = new CostSnapshot.Budget(new BigDecimal("10.00"), BigDecimal.ONE, BigDecimal.TEN, "OK");
+    CostSnapshot.Budget b = new CostSnapshot.Budget(new BigDecimal("10.00"), BigDecimal.ONE, BigDecimal.TEN, BudgetLevel.OK);
     return new CostSnapshot(t, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO,
         new BigDecimal(month), new BigDecimal(burn), BigDecimal.ZERO, b, b, models, List.of(), 0);
   }
@@ -35,9 +36,9 @@ class CostViewModelTest {
 
   @Test
   void budgetTextUsesMoneyAndPercentWords() {
-    var b = new CostSnapshot.Budget(new BigDecimal("10.00"), new BigDecimal("0.0035"), new BigDecimal("0.0"), "OK");
+    var b = new CostSnapshot.Budget(new BigDecimal("10.00"), new BigDecimal("0.0035"), new BigDecimal("0.0"), BudgetLevel.OK);
     assertThat(CostViewModel.budgetText("Daily budget", b)).matches("Daily budget: \\$0.0035 of \\$10.00 \\(0 %\\)");
-    var none = new CostSnapshot.Budget(new BigDecimal("0.00"), new BigDecimal("1.5"), BigDecimal.ZERO, "OK");
+    var none = new CostSnapshot.Budget(new BigDecimal("0.00"), new BigDecimal("1.5"), BigDecimal.ZERO, BudgetLevel.OK);
     assertThat(CostViewModel.budgetText("Daily budget", none)).isEqualTo("Daily budget: none set ($1.50 spent)");
   }
 
