@@ -9,6 +9,7 @@ import dev.headroom.billing.RecommenderIdleVms;
 import dev.headroom.config.AppPaths;
 import dev.headroom.config.Settings;
 import dev.headroom.core.ExecutorTasks;
+import dev.headroom.core.LogSafe;
 import dev.headroom.core.Tasks;
 import dev.headroom.cost.BudgetAlerts;
 import dev.headroom.cost.CloudCatalogPrices;
@@ -48,6 +49,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.math.BigDecimal;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -106,23 +109,33 @@ final class App implements AutoCloseable {
     MachineShape.require(settings.gcp().machineType()); // a type GCP does not sell: config error naming the field
     this.catalog = catalog;
     this.db = Database.open(dataDir(settings, paths)); // first: a refused database leaves nothing to stop
-    this.tasks = ExecutorTasks.create("headroom", 4);
-    this.cloud = ExecutorTasks.create("headroom-cloud", CLOUD_THREADS);
+    // Everything opened below is pushed here, so a failure partway through closes what exists, newest first.
+    Deque<Opened> opened = new ArrayDeque<>();
+    opened.push(new Opened("database", db::close));
+    opened.push(new Opened("price catalog client", () -> catalog.ifPresent(PriceCatalog::close)));
     try {
+    this.tasks = ExecutorTasks.create("headroom", 4);
+    opened.push(new Opened("background tasks", tasks::close));
+    this.cloud = ExecutorTasks.create("headroom-cloud", CLOUD_THREADS);
+    opened.push(new Opened("cloud call executor", cloud::close));
     MemoryHistory history = new MemoryHistory(new MemoryStore(db));
     history.restore(clock.instant());
     LOG.info("Restored {} s of fine and {} min of coarse memory history", history.secondCount(),
         history.minuteCount());
     this.memory = new MemoryMonitor(source, settings.memory(), history, clock, tasks);
     this.spot = new SpotVmService(compute, settings.gcp(), new SpotStore(db), clock, cloud, sessionId);
+    opened.push(new Opened("spot VM service", spot::close));
     // The private path to the VMs: SSH tunnels with pinned host keys, on their own pool (connects block seconds).
     this.tunnelTasks = ExecutorTasks.create("tunnel", 2);
+    opened.push(new Opened("tunnel executor", tunnelTasks::close));
     this.tunnels = new TunnelManager(spot, VmKeys.inDirectory(dataDir(settings, paths).resolve("vm-keys")),
         settings.gcp().sshPort(), settings.gcp().backendPort(), tunnelTasks, clock, TunnelManager.Timing.DEFAULT);
+    opened.push(new Opened("SSH tunnels", tunnels::close));
     spot.setVmMetadata(tunnels::metadataFor);
     this.fleet = new SpotFleet(spot, tunnels);
     this.shapes = settings.gcp().configured() ? GceMachineTypes.connect(settings.gcp(), clock, tasks)
         : MachineTypes.BUNDLED; // live machineTypes.get in the background, the bundled table meanwhile
+    opened.push(new Opened("machine types client", () -> closeIfCloseable(shapes)));
     this.prices = new PriceService(catalog, db, clock, tasks, shapes, settings.gcp().diskSizeGb(),
         settings.gcp().diskType());
     String bookPath = settings.cost().priceBookPath();
@@ -136,17 +149,21 @@ final class App implements AutoCloseable {
     this.cost = new CostEngine(db, book,
         prices, settings.gcp().region(), settings.cost(), this::vmRuntimes, clock, ZoneId.systemDefault(), tasks,
         (period, percent, budget) -> budgetListener.crossed(period, percent, budget));
+    opened.push(new Opened("cost engine and usage writer", cost::close));
     // The real GCP bill (issue 13): its own executor, so BigQuery jobs never hold up the tick or the UI.
     this.billingTasks = ExecutorTasks.create("billing", 4);
+    opened.push(new Opened("billing executor", billingTasks::close));
     this.billing = new BillingService(settings.gcp(), settings.cost(), new BillingStore(db),
         () -> BigQueryBillingExport.connect(settings.gcp(), Duration.ofSeconds(30)),
         () -> CloudBudgets.connect(settings.gcp(), BillingService.CLIENT_TIMEOUT),
         () -> RecommenderIdleVms.connect(settings.gcp(), BillingService.CLIENT_TIMEOUT,
             name -> spot.vm(name).isPresent()),
         clock, billingTasks, spike -> spikeListener.accept(spike));
+    opened.push(new Opened("GCP billing reader", billing::close));
     cost.useBilling(billing);
     this.gateway = new Gateway(settings.gateway(), fleet::backend,
         () -> memory.latest().map(s -> s.pressure().atLeast(Pressure.HIGH)).orElse(false), cost, clock, tasks);
+    opened.push(new Opened("gateway", gateway::close));
     CostHttp http = new CostHttp(cost, clock);
     gateway.mount("/usage", http.usageHandler());
     gateway.healthCheck("usageStore", () -> cost.storeHealth().ok() ? Optional.empty()
@@ -169,15 +186,31 @@ final class App implements AutoCloseable {
     this.decisions = new DecisionLog(db);
     this.engine = new Engine(settings.memory(), settings.autoCreate(), fleet, spend, new GatewayTraffic(gateway),
         decisions, clock, tasks);
-    } catch (RuntimeException e) {
-      // A half-built app must not keep the database locked or its threads alive.
-      try {
-        tasks.close();
-        cloud.close();
-      } finally {
-        db.close();
+    } catch (RuntimeException | Error e) {
+      // A half-built app must not keep the database locked or its threads alive: close what exists, newest first,
+      // each step bounded and run even when an earlier one fails; the first error is the one reported.
+      LOG.error("Headroom could not start: {}; closing the {} part(s) already opened", LogSafe.clean(e),
+          opened.size());
+      try (ShutdownSteps steps = new ShutdownSteps()) {
+        while (!opened.isEmpty()) {
+          Opened o = opened.pop();
+          steps.run(o.name(), Duration.ofSeconds(10), o.close());
+        }
       }
       throw e;
+    }
+  }
+
+  /** Something the constructor opened, and how to close it if a later step fails. */
+  private record Opened(String name, Runnable close) {}
+
+  private static void closeIfCloseable(Object o) {
+    if (o instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
@@ -297,15 +330,7 @@ final class App implements AutoCloseable {
       steps.run("cloud call executor", Duration.ofSeconds(5), cloud::close);
       steps.run("memory monitor", Duration.ofSeconds(5), memory::stop);
       steps.run("price catalog client", Duration.ofSeconds(5), () -> catalog.ifPresent(PriceCatalog::close));
-      steps.run("machine types client", Duration.ofSeconds(5), () -> {
-        if (shapes instanceof AutoCloseable c) {
-          try {
-            c.close();
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }
-      });
+      steps.run("machine types client", Duration.ofSeconds(5), () -> closeIfCloseable(shapes));
       steps.run("background tasks", Duration.ofSeconds(5), tasks::close);
       steps.run("database", Duration.ofSeconds(15), db::close);
       LOG.info("Headroom stopped{}", steps.failures() == 0 ? "" : " (" + steps.failures() + " step(s) failed)");
