@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.headroom.testing.LoopbackHttp;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +41,7 @@ import java.util.regex.Pattern;
  * {@code projects}) the way the WHERE clause states them.
  */
 final class FakeBigQueryServer implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = LoopbackHttp.JSON;
   private static final Pattern TABLE = Pattern.compile("FROM `([^`]+)`");
   private static final DateTimeFormatter PARAM_TIME = new DateTimeFormatterBuilder()
       .appendPattern("yyyy-MM-dd HH:mm:ss").optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
@@ -81,18 +78,13 @@ final class FakeBigQueryServer implements AutoCloseable {
   }
 
   FakeBigQueryServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 32);
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-bigquery");
-      t.setDaemon(true);
-      return t;
-    }));
+    server = LoopbackHttp.server("fake-bigquery");
     server.createContext("/bigquery/v2/projects/", this::handle);
     server.start();
   }
 
   String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return LoopbackHttp.endpoint(server);
   }
 
   FakeBigQueryServer table(String name, List<ExportRow> rows) {
@@ -385,12 +377,7 @@ final class FakeBigQueryServer implements AutoCloseable {
   }
 
   private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-    byte[] b = JSON.writeValueAsBytes(body);
-    ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-    ex.sendResponseHeaders(status, b.length);
-    try (OutputStream o = ex.getResponseBody()) {
-      o.write(b);
-    }
+    LoopbackHttp.sendJson(ex, status, body);
   }
 
   private static Map<String, String> params(String raw) {
@@ -416,6 +403,6 @@ final class FakeBigQueryServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    LoopbackHttp.stop(server);
   }
 }

@@ -5,13 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.headroom.testing.LoopbackHttp;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 
 /**
  * In-process Cloud Billing v1 ({@code GET /v1/projects/P/billingInfo}), Cloud Billing Budget v1
@@ -21,7 +18,7 @@ import java.util.concurrent.Executors;
  * Google's error shape {@code {"error":{"code":403,"message","status":"PERMISSION_DENIED"}}}.
  */
 final class FakeBillingApisServer implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = LoopbackHttp.JSON;
   static final String ACCOUNT = "billingAccounts/" + BillingFixture.ACCOUNT;
 
   /** "slow", "denied" or null, per API. */
@@ -32,18 +29,13 @@ final class FakeBillingApisServer implements AutoCloseable {
   private final HttpServer server;
 
   FakeBillingApisServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 32);
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-billing-apis");
-      t.setDaemon(true);
-      return t;
-    }));
+    server = LoopbackHttp.server("fake-billing-apis");
     server.createContext("/v1/", this::handle);
     server.start();
   }
 
   String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return LoopbackHttp.endpoint(server);
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -187,16 +179,11 @@ final class FakeBillingApisServer implements AutoCloseable {
   }
 
   private static void send(HttpExchange ex, int status, ObjectNode body) throws IOException {
-    byte[] b = JSON.writeValueAsBytes(body);
-    ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-    ex.sendResponseHeaders(status, b.length);
-    try (OutputStream o = ex.getResponseBody()) {
-      o.write(b);
-    }
+    LoopbackHttp.sendJson(ex, status, body);
   }
 
   @Override
   public void close() {
-    server.stop(0);
+    LoopbackHttp.stop(server);
   }
 }

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.headroom.testing.LoopbackHttp;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pageToken / nextPageToken, in the real SKU JSON shape.
  */
 final class FakeCatalogServer implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = LoopbackHttp.JSON;
   static final int PAGE_SIZE = 3;
   final AtomicInteger requests = new AtomicInteger();
   final List<String> pageTokens = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -27,12 +24,7 @@ final class FakeCatalogServer implements AutoCloseable {
   private final HttpServer server;
 
   FakeCatalogServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 32);
-    server.setExecutor(Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fake-catalog");
-      t.setDaemon(true);
-      return t;
-    }));
+    server = LoopbackHttp.server("fake-catalog");
     server.createContext("/v1/services/6F81-5844-456A/skus", ex -> {
       requests.incrementAndGet();
       String q = ex.getRequestURI().getRawQuery();
@@ -53,18 +45,13 @@ final class FakeCatalogServer implements AutoCloseable {
       if (start + PAGE_SIZE < skus.size()) {
         out.put("nextPageToken", String.valueOf(start + PAGE_SIZE));
       }
-      byte[] b = JSON.writeValueAsBytes(out);
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, b.length);
-      try (OutputStream o = ex.getResponseBody()) {
-        o.write(b);
-      }
+      LoopbackHttp.sendJson(ex, 200, out);
     });
     server.start();
   }
 
   String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return LoopbackHttp.endpoint(server);
   }
 
   /** Adds a SKU priced {@code price} $/unit (split into units + nanos as the API does). */
@@ -104,6 +91,6 @@ final class FakeCatalogServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    LoopbackHttp.stop(server);
   }
 }

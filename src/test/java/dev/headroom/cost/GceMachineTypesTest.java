@@ -3,18 +3,15 @@ package dev.headroom.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.headroom.testing.LoopbackHttp;
 import dev.headroom.config.GcpSettings;
 import dev.headroom.config.SettingsLoader;
 import dev.headroom.core.ExecutorTasks;
 import dev.headroom.core.MutableClock;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,8 +26,7 @@ class GceMachineTypesTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    server = LoopbackHttp.server("fake-" + getClass().getSimpleName());
     server.createContext("/compute/v1/projects/p/zones/us-central1-a/machineTypes/", ex -> {
       requests.incrementAndGet();
       String name = ex.getRequestURI().getPath().substring(ex.getRequestURI().getPath().lastIndexOf('/') + 1);
@@ -48,25 +44,20 @@ class GceMachineTypesTest {
               + "\"global\",\"reason\":\"notFound\"}]}}";
         }
       }
-      byte[] b = body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-      ex.sendResponseHeaders(code, b.length);
-      try (OutputStream o = ex.getResponseBody()) {
-        o.write(b);
-      }
+      LoopbackHttp.send(ex, code, "application/json; charset=UTF-8", body.getBytes(StandardCharsets.UTF_8));
     });
     server.start();
     GcpSettings d = new SettingsLoader().defaults().gcp();
     GcpSettings gcp = new GcpSettings("p", "us-central1", java.util.List.of("us-central1-a"), d.machineType(),
         d.imageProject(), d.imageFamily(), d.diskSizeGb(), d.diskType(), d.maxRunDurationMinutes(), d.backendPort(),
-        d.network(), "http://127.0.0.1:" + server.getAddress().getPort(), "");
+        d.network(), LoopbackHttp.endpoint(server), "");
     types = GceMachineTypes.connect(gcp, clock, ExecutorTasks.sameThread());
   }
 
   @AfterEach
   void tearDown() {
     types.close();
-    server.stop(0);
+    LoopbackHttp.stop(server);
   }
 
   private static String type(String name, int cpus, int memoryMb, boolean shared, String description) {

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.headroom.testing.LoopbackHttp;
 import dev.headroom.core.AppException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -42,14 +39,9 @@ class PriceBookUpdaterTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
-    server.setExecutor(Executors.newFixedThreadPool(2));
+    server = LoopbackHttp.server("fake-" + getClass().getSimpleName());
     server.createContext("/prices.json", ex -> {
-      byte[] b = body.get().getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(status.get(), b.length);
-      try (OutputStream o = ex.getResponseBody()) {
-        o.write(b);
-      }
+      LoopbackHttp.send(ex, status.get(), null, body.get().getBytes(StandardCharsets.UTF_8));
     });
     server.start();
     book = PriceBook.load(Optional.empty());
@@ -58,11 +50,11 @@ class PriceBookUpdaterTest {
 
   @AfterEach
   void tearDown() {
-    server.stop(0);
+    LoopbackHttp.stop(server);
   }
 
   private PriceBookUpdater updater() {
-    return new PriceBookUpdater(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/prices.json"),
+    return new PriceBookUpdater(URI.create(LoopbackHttp.endpoint(server) + "/prices.json"),
         book, cache, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), Clock.systemUTC());
   }
 
@@ -106,7 +98,7 @@ class PriceBookUpdaterTest {
   void anErrorStatusOrAnUnreachableServerKeepsTheBook() {
     status.set(500);
     assertThat(updater().refresh()).isEqualTo(PriceBookUpdater.Outcome.REJECTED);
-    server.stop(0);
+    LoopbackHttp.stop(server);
     assertThat(updater().refresh()).isEqualTo(PriceBookUpdater.Outcome.UNREACHABLE);
     assertThat(book.find("gpt-4o").orElseThrow().input()).isEqualByComparingTo("2.5e-06");
     assertThat(cache).doesNotExist();

@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.headroom.testing.LoopbackHttp;
 import dev.headroom.config.GcpSettings;
 import dev.headroom.config.SettingsLoader;
 import java.io.IOException;
 import java.time.Duration;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,7 +39,7 @@ import java.util.regex.Pattern;
  * and every request line is recorded as sent.
  */
 public final class FakeComputeServer implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = LoopbackHttp.JSON;
   private static final Pattern PATH = Pattern.compile(
       "/compute/v1/projects/([^/]+)/zones/([^/]+)/(instances|operations)(?:/([^/]+))?(/wait|/getGuestAttributes)?");
   static final int PAGE_SIZE = 2;
@@ -123,12 +120,7 @@ public final class FakeComputeServer implements AutoCloseable {
   }
 
   public FakeComputeServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-    server.setExecutor(Executors.newFixedThreadPool(8, r -> {
-      Thread t = new Thread(r, "fake-compute");
-      t.setDaemon(true);
-      return t;
-    }));
+    server = LoopbackHttp.server("fake-compute");
     server.createContext("/", this::handle);
     server.start();
   }
@@ -172,7 +164,7 @@ public final class FakeComputeServer implements AutoCloseable {
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return LoopbackHttp.endpoint(server);
   }
 
   /** Puts an instance there directly (for reconciliation tests). */
@@ -700,17 +692,12 @@ public final class FakeComputeServer implements AutoCloseable {
   }
 
   private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(body);
-    ex.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+    LoopbackHttp.sendJson(ex, status, body);
   }
 
   @Override
   public void close() {
     released.countDown();
-    server.stop(0);
+    LoopbackHttp.stop(server);
   }
 }
