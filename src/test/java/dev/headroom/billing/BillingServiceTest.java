@@ -203,50 +203,38 @@ class BillingServiceTest {
 
   @Test
   void unreachableBudgetsGiveUpWithinFiveSeconds() {
-    BillingService s = warmThen(() -> apis.budgets = "slow");
-    long start = System.nanoTime();
-    s.refreshIfDue();
-    long ms = (System.nanoTime() - start) / 1_000_000;
-    assertThat(bigquery.queries.get()).isEqualTo(1); // the export came from the cache: only the slow call is timed
-
-    GcpBilled b = s.at(clock.instant(), List.of());
-    assertThat(ms).isLessThan(8_000);
-    assertThat(b.monthToDate()).isEqualByComparingTo(BillingFixture.MONTH);
+    GcpBilled b = slowOnly(() -> apis.budgets = "slow", "budgets", "Budgets gave up after 5 s without an answer.");
     assertThat(b.idleVms()).hasSize(2);
-    assertThat(b.errors()).extracting(GcpBilled.Problem::source, GcpBilled.Problem::message)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("budgets", "Budgets gave up after 5 s without an answer."));
   }
 
   @Test
   void unreachableBillingInfoGivesUpWithinFiveSeconds() {
-    BillingService s = warmThen(() -> apis.billingInfo = "slow");
-    long start = System.nanoTime();
-    s.refreshIfDue();
-    long ms = (System.nanoTime() - start) / 1_000_000;
-    assertThat(bigquery.queries.get()).isEqualTo(1); // the export came from the cache: only the slow call is timed
-
-    assertThat(ms).isLessThan(8_000);
-    GcpBilled b = s.at(clock.instant(), List.of());
-    assertThat(b.monthToDate()).isEqualByComparingTo(BillingFixture.MONTH);
-    assertThat(b.errors()).extracting(GcpBilled.Problem::source, GcpBilled.Problem::message).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("billingInfo", "Billing info gave up after 5 s without an answer."));
+    slowOnly(() -> apis.billingInfo = "slow", "billingInfo", "Billing info gave up after 5 s without an answer.");
   }
 
   @Test
   void unreachableRecommenderGivesUpWithinFiveSeconds() {
-    BillingService s = warmThen(() -> apis.recommender = "slow");
+    GcpBilled b = slowOnly(() -> apis.recommender = "slow", "recommender",
+        "Idle-VM recommendations gave up after 5 s without an answer.");
+    assertThat(b.budgets()).hasSize(2);
+  }
+
+  /**
+   * With one API scripted to hang, a refresh gives up on it within the 5 s budget (8 s with slack for a loaded
+   * machine), the bill still comes from the export, and the only problem reported is that API's, in words.
+   */
+  private GcpBilled slowOnly(Runnable script, String source, String message) {
+    BillingService s = warmThen(script);
     long start = System.nanoTime();
     s.refreshIfDue();
     long ms = (System.nanoTime() - start) / 1_000_000;
     assertThat(bigquery.queries.get()).isEqualTo(1); // the export came from the cache: only the slow call is timed
-
     assertThat(ms).isLessThan(8_000);
     GcpBilled b = s.at(clock.instant(), List.of());
     assertThat(b.monthToDate()).isEqualByComparingTo(BillingFixture.MONTH);
-    assertThat(b.budgets()).hasSize(2);
-    assertThat(b.errors()).extracting(GcpBilled.Problem::source, GcpBilled.Problem::message).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("recommender",
-            "Idle-VM recommendations gave up after 5 s without an answer."));
+    assertThat(b.errors()).extracting(GcpBilled.Problem::source, GcpBilled.Problem::message)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(source, message));
+    return b;
   }
 
   @Test
