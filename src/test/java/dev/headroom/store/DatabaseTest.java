@@ -99,4 +99,62 @@ class DatabaseTest {
       assertThat(db.fileSize()).isPositive();
     }
   }
+
+  @Test
+  void aMostlyDeadFileAboveTheThresholdIsRewrittenWholeAndStaysUsable() {
+    try (Database db = Database.open(dir)) {
+      for (int i = 0; i < 400; i++) { // many small durable commits, as the usage writer makes them
+        insertSample(db, i);
+        db.sync();
+      }
+      db.withConnection(c -> {
+        try (Statement st = c.createStatement()) {
+          return st.executeUpdate("DELETE FROM memory_sample_1s WHERE ts < 390");
+        }
+      });
+      db.sync();
+      long before = db.fileSize();
+
+      assertThat(db.compact(0)).isTrue();
+
+      assertThat(db.fileSize()).isLessThan(before / 2);
+      assertThat(rows(db)).isEqualTo(10);
+      insertSample(db, 1000); // the connection was reopened: writes go on
+      assertThat(rows(db)).isEqualTo(11);
+    }
+    try (Database db = Database.open(dir)) {
+      assertThat(rows(db)).isEqualTo(11);
+    }
+  }
+
+  @Test
+  void aSmallFileIsOnlyCompactedOnlineNeverRewritten() {
+    try (Database db = Database.open(dir)) {
+      for (int i = 0; i < 50; i++) {
+        insertSample(db, i);
+        db.sync();
+      }
+      assertThat(db.fileSize()).isLessThan(Database.REWRITE_ABOVE_BYTES);
+      assertThat(db.compact(Database.REWRITE_ABOVE_BYTES)).isFalse();
+      assertThat(rows(db)).isEqualTo(50);
+    }
+  }
+
+  @Test
+  void aClosedDatabaseIsNeverReopenedByALateCaller() {
+    Database db = Database.open(dir);
+    db.close();
+    assertThatThrownBy(() -> rows(db)).isInstanceOf(AppException.class).hasMessageContaining("is closed");
+    try (Database again = Database.open(dir)) { // and the file is not held
+      assertThat(rows(again)).isZero();
+    }
+  }
+
+  private static void insertSample(Database db, int ts) {
+    db.withConnection(c -> {
+      try (Statement st = c.createStatement()) {
+        return st.executeUpdate("INSERT INTO memory_sample_1s VALUES (" + ts + ", 1, 1, 0, 0, 0, 0)");
+      }
+    });
+  }
 }
