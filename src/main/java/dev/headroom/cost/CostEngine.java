@@ -52,6 +52,8 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   // Every durable commit writes an H2 chunk; compacting once a minute lets the file reuse the space of the chunks the
   // last minute left sparse, so the file stays flat instead of saw-toothing up to several times its live data.
   static final Duration MAINTENANCE = Duration.ofMinutes(1);
+  // A burst of durable commits grows the file by megabytes a second; a size check this often bounds the overshoot.
+  static final Duration FILE_CHECK = Duration.ofSeconds(10);
 
   private final Database db;
   private final PriceBook book;
@@ -72,6 +74,7 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   private volatile BilledView billing = BilledView.NOT_CONFIGURED;
   private Tasks.Handle ticker;
   private Tasks.Handle maintenance;
+  private Tasks.Handle fileCheck;
 
   public CostEngine(Database db, PriceBook book, PriceService prices, String region, CostSettings settings,
       Supplier<List<VmRuntime>> vms, Clock clock, ZoneId zone, Tasks tasks, BudgetAlerts alerts) {
@@ -95,10 +98,14 @@ public final class CostEngine implements UsageSink, AutoCloseable {
     this.billing = view;
   }
 
-  /** Publishes a snapshot every two seconds, and prunes and compacts the store every minute, until closed. */
+  /**
+   * Publishes a snapshot every two seconds, prunes and compacts the store every minute and checks the file for a
+   * burst's dead space every ten seconds, until closed.
+   */
   public void start() {
     ticker = tasks.every(TICK, this::tick);
     maintenance = tasks.every(MAINTENANCE, this::maintain);
+    fileCheck = tasks.every(FILE_CHECK, db::rewriteIfBloated);
   }
 
   /** Adds a subscriber (called on the ticking thread); returns a remover. */
@@ -363,6 +370,9 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   public void close() {
     if (ticker != null) {
       ticker.cancel();
+    }
+    if (fileCheck != null) {
+      fileCheck.cancel();
     }
     if (maintenance != null) {
       maintenance.cancel();

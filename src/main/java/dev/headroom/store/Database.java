@@ -137,17 +137,41 @@ public final class Database implements AutoCloseable {
    */
   boolean compact(long rewriteAbove) {
     synchronized (lock) {
+      withConnection(c -> {
+        org.h2.mvstore.MVStore store = mvStore(c);
+        if (store != null && !store.isClosed()) {
+          store.compact(80, 8 << 20);
+          store.commit();
+          try (Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT SYNC");
+          }
+        }
+        return null;
+      });
+      return rewriteIfBloated(rewriteAbove);
+    }
+  }
+
+  /**
+   * Cheap enough to call every few seconds: a file-size check, and only when the file is above
+   * {@link #REWRITE_ABOVE_BYTES} a look at how much of it is live and, if under a quarter, a whole-file rewrite. A burst
+   * of durable commits (thousands of events a second) grows the file by megabytes a second, faster than H2 reuses the
+   * space of dead chunks; this cuts it back.
+   *
+   * @return true when the file was rewritten
+   */
+  public boolean rewriteIfBloated() {
+    return rewriteIfBloated(REWRITE_ABOVE_BYTES);
+  }
+
+  boolean rewriteIfBloated(long rewriteAbove) {
+    if (fileSize() <= rewriteAbove) {
+      return false;
+    }
+    synchronized (lock) {
       int live = withConnection(c -> {
         org.h2.mvstore.MVStore store = mvStore(c);
-        if (store == null || store.isClosed()) {
-          return 100;
-        }
-        store.compact(80, 8 << 20);
-        store.commit();
-        try (Statement st = c.createStatement()) {
-          st.execute("CHECKPOINT SYNC");
-        }
-        return store.getFileStore().getChunksFillRate();
+        return store == null || store.isClosed() ? 100 : store.getFileStore().getChunksFillRate();
       });
       long before = fileSize();
       if (before <= rewriteAbove || live >= REWRITE_BELOW_LIVE_PERCENT) {

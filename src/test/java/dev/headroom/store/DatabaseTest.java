@@ -128,6 +128,21 @@ class DatabaseTest {
   }
 
   @Test
+  void theFrequentFileCheckRewritesOnlyABloatedFile() {
+    try (Database db = Database.open(dir)) {
+      for (int i = 0; i < 300; i++) {
+        insertSample(db, i);
+        db.sync();
+      }
+      assertThat(db.rewriteIfBloated()).isFalse(); // well under 16 MiB
+      long before = db.fileSize();
+      assertThat(db.rewriteIfBloated(before / 2)).isTrue(); // over the threshold and nearly all dead
+      assertThat(db.fileSize()).isLessThan(before / 2);
+      assertThat(rows(db)).isEqualTo(300);
+    }
+  }
+
+  @Test
   void aSmallFileIsOnlyCompactedOnlineNeverRewritten() {
     try (Database db = Database.open(dir)) {
       for (int i = 0; i < 50; i++) {
