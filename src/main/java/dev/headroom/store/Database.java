@@ -49,12 +49,22 @@ public final class Database implements AutoCloseable {
   static final long REWRITE_ABOVE_BYTES = 16L << 20;
   /** Rewrite only when the chunks hold less than this percentage of live data (the file is over 4x its live data). */
   static final int REWRITE_BELOW_LIVE_PERCENT = 25;
+  /**
+   * Writers wait while the file is rewritten (0.3 s for 1 MB of live data, seconds for tens of MB on a busy disk), so
+   * a rewrite follows the previous one only after this many times its duration: rewrites take at most 1/20 of the
+   * writer's time even under a sustained burst, at the price of a larger file meanwhile.
+   */
+  static final int REWRITE_SPACING = 19;
 
   private final Object lock = new Object();
   private final String url;
   private final Path dir;
   private Connection connection; // guarded by lock; null after a rewrite until the next use reopens it
   private boolean closed; // guarded by lock
+  /** Monotonic nanoseconds; tests move it. */
+  java.util.function.LongSupplier nanos = System::nanoTime;
+  private long lastRewriteEnd = Long.MIN_VALUE; // guarded by lock
+  private long lastRewriteNanos; // guarded by lock
 
   private Database(Connection connection, String url, Path dir) {
     this.connection = connection;
@@ -169,6 +179,9 @@ public final class Database implements AutoCloseable {
       return false;
     }
     synchronized (lock) {
+      if (lastRewriteEnd != Long.MIN_VALUE && nanos.getAsLong() - lastRewriteEnd < REWRITE_SPACING * lastRewriteNanos) {
+        return false;
+      }
       int live = withConnection(c -> {
         org.h2.mvstore.MVStore store = mvStore(c);
         return store == null || store.isClosed() ? 100 : store.getFileStore().getChunksFillRate();
@@ -177,7 +190,7 @@ public final class Database implements AutoCloseable {
       if (before <= rewriteAbove || live >= REWRITE_BELOW_LIVE_PERCENT) {
         return false;
       }
-      long start = System.nanoTime();
+      long start = nanos.getAsLong();
       try {
         withConnection(c -> {
           try (Statement st = c.createStatement()) {
@@ -190,8 +203,10 @@ public final class Database implements AutoCloseable {
         connection = null;
       }
       reopen();
+      lastRewriteEnd = nanos.getAsLong();
+      lastRewriteNanos = lastRewriteEnd - start;
       LOG.info("Store file rewritten: {} KiB ({} % live) -> {} KiB in {} ms", before >> 10, live, fileSize() >> 10,
-          (System.nanoTime() - start) / 1_000_000);
+          lastRewriteNanos / 1_000_000);
       return true;
     }
   }

@@ -143,6 +143,37 @@ class DatabaseTest {
   }
 
   @Test
+  void aRewriteWaitsNineteenTimesThePreviousRewritesDurationAfterIt() {
+    try (Database db = Database.open(dir)) {
+      long[] now = {0};
+      long[] step = {1_000_000_000L}; // every reading of the clock moves it 1 s: the first rewrite "takes" 1 s
+      db.nanos = () -> {
+        long t = now[0];
+        now[0] += step[0];
+        return t;
+      };
+      bloat(db, 0);
+      assertThat(db.rewriteIfBloated(0)).isTrue(); // from 0 s to 1 s
+      step[0] = 0;
+
+      bloat(db, 1000);
+      assertThat(db.rewriteIfBloated(0)).isFalse(); // 1 s after it ended
+      now[0] = 19_000_000_000L;
+      assertThat(db.rewriteIfBloated(0)).isFalse(); // 18 s after
+      now[0] = 20_000_000_000L;
+      assertThat(db.rewriteIfBloated(0)).isTrue(); // 19 x 1 s after
+      assertThat(rows(db)).isEqualTo(400);
+    }
+  }
+
+  private static void bloat(Database db, int from) {
+    for (int i = from; i < from + 200; i++) { // small durable commits: each leaves a mostly dead chunk
+      insertSample(db, i);
+      db.sync();
+    }
+  }
+
+  @Test
   void aSmallFileIsOnlyCompactedOnlineNeverRewritten() {
     try (Database db = Database.open(dir)) {
       for (int i = 0; i < 50; i++) {
