@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * All of the cost feature's SQL, and the single writer of LLM usage. Callers {@link #append} events and wait; one
- * writer thread takes everything queued (what arrived while the previous commit was being forced to disk, plus a
- * short linger), writes it in one transaction, commits, forces the file ({@link Database#sync()}), counts it and
+ * writer thread takes everything queued (what arrived while the previous commit was being forced to disk; it waits,
+ * at most {@link #GATHER}, only for callers still missing from the previous group's count), writes it in one
+ * transaction, commits, forces the file ({@link Database#sync()}), counts it and
  * only then completes the callers' futures: an acknowledged event is on disk and survives kill -9, and the cost of
  * the fsync is shared by the whole group (group commit).
  *
