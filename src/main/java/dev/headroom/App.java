@@ -259,6 +259,20 @@ final class App implements AutoCloseable {
     });
   }
 
+  /**
+   * Applies the settings Preferences can change without a restart: memory thresholds and sampling, auto-create and
+   * its guards, budgets. (Notifications and the theme are applied by the UI wiring.) Everything else is read once
+   * at start.
+   */
+  void applyLive(Settings s) {
+    memory.updateSettings(s.memory());
+    engine.updateSettings(s.memory(), s.autoCreate());
+    cost.updateBudgets(s.cost().dailyBudgetUsd(), s.cost().monthlyBudgetUsd());
+    LOG.info("Settings applied live: threshold {} %, auto-create {}, budgets ${}/day ${}/month",
+        s.memory().thresholdPercent(), s.autoCreate().enabled() ? "on" : "off", s.cost().dailyBudgetUsd(),
+        s.cost().monthlyBudgetUsd());
+  }
+
   /** Where cost-spike alerts from the billing export go (the tray in the GUI). */
   void onCostSpike(java.util.function.Consumer<BilledSummary.Spike> listener) {
     this.spikeListener = listener;
@@ -303,7 +317,7 @@ final class App implements AutoCloseable {
     try (ShutdownSteps steps = new ShutdownSteps()) {
       steps.run("auto-create engine", Duration.ofSeconds(5), engine::stop);
       // Only the running app quits: a CLI verb (vm create) closing its App must not delete what it just created.
-      if (started && settings.autoCreate().terminateOnQuit()) {
+      if (started && engine.autoCreateSettings().terminateOnQuit()) {
         steps.run("terminate VMs on quit", Duration.ofMinutes(3).plusSeconds(5), () -> {
           if (spot.activeOrPending() > 0) {
             LOG.info("Terminating managed VMs on quit (autoCreate.terminateOnQuit)");

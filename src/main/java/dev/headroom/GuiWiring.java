@@ -28,19 +28,33 @@ final class GuiWiring {
     Settings settings = app.settings;
     Optional<Path> icon = installedIcon();
     Optional<Notifier> nativeNotifier = NativeNotifier.forThisSystem(env, icon, command -> app.tasks.run(command));
+    AtomicReference<NotificationCenter> notifications = new AtomicReference<>();
+    // Preferences' Save: the file is read again as at start (environment overrides kept) and applied live.
+    java.util.function.Consumer<Settings> applyLive = saved -> {
+      Settings reloaded = new dev.headroom.config.SettingsLoader().load(paths.configFile(), env);
+      app.applyLive(reloaded);
+      NotificationCenter c = notifications.get();
+      if (c != null) {
+        c.updateSettings(reloaded.notifications());
+      }
+    };
+    LaunchAtLogin login = LaunchAtLogin.forThisSystem(env);
     DesktopUi ui = new DesktopUi(app.memory, app.tasks, app.clock,
         () -> DashboardPages.create(app.spot, settings.gcp(),
             settings.gateway().enabled() ? Optional.of(app.gateway) : Optional.empty(), app.decisions,
             app.cost, app.tasks, app.clock, new Appearance(settings.ui().theme(), Appearance.detectOs()),
-            paths.configFile(), app.db, app.tunnels::statuses),
+            paths.configFile(), app.db, app.tunnels::statuses, Optional.of(applyLive), Optional.of(login),
+            app.prices::hourlyPrice),
         desktop -> new TrayViewModel(app.spot, app.cost::latest, app.cost::hourlyPrice, settings.gcp(), app.clock,
             app.tasks, desktop::confirm, desktop::notify, desktop.commands()),
         new DesktopUi.About(version, App.dataDir(settings, paths), Main.logFile(App.dataDir(settings, paths)),
             paths.configFile()),
-        LaunchAtLogin.forThisSystem(env), nativeNotifier, openDashboard);
+        login, nativeNotifier, openDashboard);
+    ui.autoCreateState(() -> app.engine.autoCreateSettings().enabled());
     AtomicReference<DesktopUi> target = new AtomicReference<>(ui);
     NotificationCenter center = new NotificationCenter(settings.notifications(), n -> target.get().notify(n),
         app.clock);
+    notifications.set(center);
     app.memory.addListener(center::onMemory);
     app.decisions.addListener(center::onDecision);
     center.onVms(app.spot.vms());

@@ -59,7 +59,7 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   private final PriceBook book;
   private final PriceService prices;
   private final String region;
-  private final CostSettings settings;
+  private volatile CostSettings settings;
   private final Supplier<List<VmRuntime>> vms;
   private final Clock clock;
   private final ZoneId zone;
@@ -118,6 +118,13 @@ public final class CostEngine implements UsageSink, AutoCloseable {
   public CostSnapshot latest() {
     CostSnapshot s = latest;
     return s != null ? s : tick();
+  }
+
+  /** New daily and monthly budgets (Preferences apply them live): the next snapshot uses them. */
+  public void updateBudgets(BigDecimal daily, BigDecimal monthly) {
+    CostSettings s = settings;
+    settings = new CostSettings(daily, monthly, s.priceBookPath(), s.usageLogPath(), s.priceBookUrl(),
+        s.spikeThresholdUsd(), s.serviceGroups());
   }
 
   /** Today's budget left, from the latest snapshot (total spend today, LLM + GCP). */

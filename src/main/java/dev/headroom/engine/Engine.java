@@ -31,9 +31,10 @@ public final class Engine {
   static final Duration TICK = Duration.ofSeconds(1);
   static final Duration REAP_EVERY = Duration.ofSeconds(5);
 
-  private final AutoCreatePolicy policy;
-  private final MemorySettings memorySettings;
-  private final AutoCreateSettings autoSettings;
+  // Replaced together by updateSettings (Preferences apply them live); each tick reads the current ones.
+  private volatile AutoCreatePolicy policy;
+  private volatile MemorySettings memorySettings;
+  private volatile AutoCreateSettings autoSettings;
   private final Fleet fleet;
   private final Spend spend;
   private final Traffic traffic;
@@ -58,6 +59,18 @@ public final class Engine {
     this.log = log;
     this.clock = clock;
     this.tasks = tasks;
+  }
+
+  /** New thresholds, windows and guards from Preferences: the next evaluation and reaper pass use them. */
+  public void updateSettings(MemorySettings memory, AutoCreateSettings auto) {
+    this.policy = new AutoCreatePolicy(memory, auto);
+    this.memorySettings = memory;
+    this.autoSettings = auto;
+  }
+
+  /** The auto-create settings in force. */
+  public AutoCreateSettings autoCreateSettings() {
+    return autoSettings;
   }
 
   /** Follows {@code monitor} and starts the policy tick and the reaper. */

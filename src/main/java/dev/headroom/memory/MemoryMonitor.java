@@ -27,7 +27,7 @@ public final class MemoryMonitor {
   static final Duration DASHBOARD_INTERVAL = Duration.ofSeconds(1);
 
   private final MemorySource source;
-  private final MemorySettings settings;
+  private volatile MemorySettings settings;
   private final MemoryHistory history;
   private final Clock clock;
   private final Tasks tasks;
@@ -90,6 +90,11 @@ public final class MemoryMonitor {
 
   public MemorySettings settings() {
     return settings;
+  }
+
+  /** New thresholds and intervals (Preferences apply them live): the next reading uses them. */
+  public void updateSettings(MemorySettings s) {
+    this.settings = s;
   }
 
   /** The processes using the most memory (expensive: the dashboard asks every few seconds). */

@@ -49,7 +49,7 @@ public final class NotificationCenter {
   public static final Duration CALM = Duration.ofSeconds(60);
   static final String AUTO_CREATE_OFF = "AUTO_CREATE_DISABLED";
 
-  private final NotificationSettings settings;
+  private volatile NotificationSettings settings;
   private final Notifier notifier;
   private final Clock clock;
   private final Map<Kind, Instant> lastShown = new EnumMap<>(Kind.class);
@@ -66,6 +66,11 @@ public final class NotificationCenter {
     this.settings = settings;
     this.notifier = notifier;
     this.clock = clock;
+  }
+
+  /** New notification switches (Preferences apply them live). */
+  public void updateSettings(NotificationSettings s) {
+    this.settings = s;
   }
 
   /** A memory reading. */

@@ -20,6 +20,9 @@ public final class Charts {
     x.setTimeAxis(true);
     x.setAnimated(false);
     yAxis.setAnimated(false);
+    // Redrawn every second in software: minor ticks are hundreds of short strokes that carry no information here.
+    x.getMinorTickStyle().setVisible(false);
+    yAxis.getMinorTickStyle().setVisible(false);
     XYChart chart = new XYChart(x, yAxis);
     chart.setAnimated(false);
     ErrorDataSetRenderer renderer = new ErrorDataSetRenderer();

@@ -17,6 +17,10 @@ import dev.headroom.ui.spot.SpotView;
 import dev.headroom.ui.spot.SpotViewModel;
 import dev.headroom.ui.prefs.PreferencesModel;
 import dev.headroom.ui.prefs.PreferencesView;
+import dev.headroom.ui.prefs.PreferencesServices;
+import dev.headroom.ui.prefs.RouteTester;
+import dev.headroom.config.Settings;
+import dev.headroom.desktop.LaunchAtLogin;
 import dev.headroom.cost.CostHistory;
 import dev.headroom.store.Database;
 import java.time.ZoneId;
@@ -48,6 +52,19 @@ public final class DashboardPages {
   public static List<Page> create(SpotVmService spot, GcpSettings gcp, Optional<Gateway> gateway,
       DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock, Appearance appearance, Path configFile,
       Database db, Supplier<List<TunnelStatus>> tunnels) {
+    return create(spot, gcp, gateway, decisions, cost, tasks, clock, appearance, configFile, db, tunnels,
+        Optional.empty(), Optional.empty(), (type, region) -> Optional.empty());
+  }
+
+  /**
+   * @param applyLive takes saved settings into the running app (thresholds, auto-create, budgets, notifications)
+   * @param launchAtLogin the OS login item Preferences can turn on and off
+   * @param spotPrices Spot $/h by machine type and region, for the shapes list in Preferences
+   */
+  public static List<Page> create(SpotVmService spot, GcpSettings gcp, Optional<Gateway> gateway,
+      DecisionLog decisions, CostEngine cost, Tasks tasks, Clock clock, Appearance appearance, Path configFile,
+      Database db, Supplier<List<TunnelStatus>> tunnels, Optional<java.util.function.Consumer<Settings>> applyLive,
+      Optional<LaunchAtLogin> launchAtLogin, PreferencesServices.SpotPrices spotPrices) {
     appearance.apply(); // before the window's scene is built: the theme is JavaFX's user-agent stylesheet
     Function<String, Optional<BigDecimal>> hourlyPrice = cost::hourlyPrice;
     List<Page> pages = new ArrayList<>();
@@ -68,8 +85,10 @@ public final class DashboardPages {
     DecisionsViewModel log = new DecisionsViewModel(decisions, Platform::runLater);
     pages.add(Page.of("Decisions", () -> new DecisionsView(log, clock).root(), log::activate, log::deactivate));
     // Read from the file each time the tab opens, so it shows what is saved; the theme applies at once.
+    PreferencesServices prefs = new PreferencesServices(launchAtLogin, spotPrices, new RouteTester(tasks::run),
+        tasks::run, Platform::runLater);
     pages.add(Page.of("Preferences", () -> new PreferencesView(PreferencesModel.open(configFile,
-        Map.of("ui.theme", appearance::setTheme))).root(), () -> { }, () -> { }));
+        Map.of("ui.theme", appearance::setTheme), applyLive), Optional.of(prefs)).root(), () -> { }, () -> { }));
     return pages;
   }
 }

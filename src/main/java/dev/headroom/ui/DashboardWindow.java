@@ -59,6 +59,9 @@ public final class DashboardWindow {
       // Every view is laid out to work down to this size (wrapping, ellipsis with tooltips, scrolling).
       stage.setMinWidth(MIN_WIDTH);
       stage.setMinHeight(MIN_HEIGHT);
+      // Minimized: the selected page stops its live updates (no chart redraws nobody sees) and sampling slows to
+      // the tray's pace; restoring rebuilds it from the history, as switching tabs does.
+      stage.iconifiedProperty().addListener((o, was, iconified) -> setIconified(iconified));
       stage.setOnHidden(e -> {
         release();
         tabs = null;
@@ -106,6 +109,24 @@ public final class DashboardWindow {
   /** The stage while open (tests). */
   public Stage stage() {
     return stage;
+  }
+
+  private void setIconified(boolean iconified) {
+    if (tabs == null) {
+      return;
+    }
+    Tab selected = tabs.getSelectionModel().getSelectedItem();
+    if (iconified) {
+      if (selected != null) {
+        closeTab(selected);
+      }
+      onShowing.accept(false);
+    } else {
+      onShowing.accept(true);
+      if (selected != null && selected.getContent() == null) {
+        openTab(selected);
+      }
+    }
   }
 
   private void openTab(Tab t) {

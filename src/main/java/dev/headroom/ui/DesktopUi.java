@@ -63,6 +63,7 @@ public final class DesktopUi {
   private volatile Optional<TrayController> tray = Optional.empty();
   private volatile TrayViewModel model;
   private DashboardWindow dashboard;
+  private volatile java.util.function.BooleanSupplier autoCreateOn = () -> false;
 
   /**
    * @param trayModel builds the tray's view model; it gets this object for the commands (dashboard, confirmations)
@@ -80,6 +81,11 @@ public final class DesktopUi {
     this.launchAtLogin = launchAtLogin;
     this.nativeNotifier = nativeNotifier;
     this.openAtStart = openAtStart;
+  }
+
+  /** Whether auto-create is on now (the memory chart's threshold line shows it, following Preferences). */
+  public void autoCreateState(java.util.function.BooleanSupplier on) {
+    this.autoCreateOn = on;
   }
 
   /** The tray menu's commands, bound to this UI. */
@@ -290,7 +296,8 @@ public final class DesktopUi {
   }
 
   private List<Page> pages() {
-    MemoryChartData chart = new MemoryChartData(monitor.history(), monitor.settings().thresholdPercent(), clock);
+    MemoryChartData chart = new MemoryChartData(monitor.history(), () -> monitor.settings().thresholdPercent(),
+        () -> autoCreateOn.getAsBoolean(), clock);
     MemoryViewModel vm = new MemoryViewModel(monitor, chart, tasks, Platform::runLater);
     List<Page> pages = new ArrayList<>();
     pages.add(Page.of("Memory", () -> new MemoryView(vm).root(), vm::activate, vm::deactivate));

@@ -16,25 +16,56 @@ import java.util.List;
 public final class MemoryChartData {
   private final DoubleDataSet used = new DoubleDataSet("Used RAM %", 4096);
   private final DoubleDataSet swap = new DoubleDataSet("Swap %", 4096);
-  private final DoubleDataSet threshold = new DoubleDataSet("High-pressure threshold", 2);
+  // One reference line per auto-create state; the view shows the one in force (solid accent when auto-create is on,
+  // dashed grey and named "auto-create off" when it is off). Both are kept current, so a switch is instant.
+  private final DoubleDataSet thresholdOn = new DoubleDataSet("Auto-create threshold", 2);
+  private final DoubleDataSet thresholdOff = new DoubleDataSet("Threshold (auto-create off)", 2);
   private final DoubleDataSet projection = new DoubleDataSet("60 s projection", 2);
   private final MemoryHistory history;
   private final Clock clock;
-  private final double thresholdPercent;
+  private final java.util.function.DoubleSupplier thresholdPercent;
+  private final java.util.function.BooleanSupplier autoCreateOn;
   private volatile ChartRange range = ChartRange.FIVE_MINUTES;
   private volatile Instant oldest;
 
+  /** A fixed threshold with auto-create off. */
   public MemoryChartData(MemoryHistory history, double thresholdPercent, Clock clock) {
-    // A reference line, not a reading: neutral and dashed (auto-create may well be off).
-    threshold.getStyleClasses().add("threshold-line");
-    projection.getStyleClasses().add("projection-line");
+    this(history, () -> thresholdPercent, () -> false, clock);
+  }
+
+  /**
+   * @param thresholdPercent the threshold in force (read at each reading: Preferences change it live)
+   * @param autoCreateOn whether auto-create is on now (same)
+   */
+  public MemoryChartData(MemoryHistory history, java.util.function.DoubleSupplier thresholdPercent,
+      java.util.function.BooleanSupplier autoCreateOn, Clock clock) {
+    thresholdOn.addStyleClasses("threshold-line", "threshold-on");
+    thresholdOff.addStyleClasses("threshold-line", "threshold-off");
+    projection.addStyleClasses("projection-line");
     this.history = history;
     this.thresholdPercent = thresholdPercent;
+    this.autoCreateOn = autoCreateOn;
     this.clock = clock;
   }
 
+  /** The series as the chart shows them now: used, swap, the threshold line for the current auto-create state. */
   public List<DoubleDataSet> dataSets() {
-    return List.of(used, swap, threshold, projection);
+    return List.of(used, swap, threshold(autoCreateOn()), projection);
+  }
+
+  /** The threshold line drawn when auto-create is {@code on}. */
+  public DoubleDataSet threshold(boolean on) {
+    return on ? thresholdOn : thresholdOff;
+  }
+
+  /** Whether auto-create is on now. */
+  public boolean autoCreateOn() {
+    return autoCreateOn.getAsBoolean();
+  }
+
+  /** The threshold in force now. */
+  public double thresholdPercent() {
+    return thresholdPercent.getAsDouble();
   }
 
   public DoubleDataSet used() {
@@ -108,8 +139,10 @@ public final class MemoryChartData {
   }
 
   private void setThreshold(double from, double to) {
-    threshold.lock().writeLockGuard(
-        () -> threshold.set(new double[] {from, to}, new double[] {thresholdPercent, thresholdPercent}));
+    double t = thresholdPercent();
+    for (DoubleDataSet d : List.of(thresholdOn, thresholdOff)) {
+      d.lock().writeLockGuard(() -> d.set(new double[] {from, to}, new double[] {t, t}));
+    }
   }
 
   private static void trim(DoubleDataSet ds, double from) {

@@ -95,9 +95,11 @@ public final class MemoryView {
     rangeBar.setMinWidth(Region.USE_PREF_SIZE);
     HBox headline = new HBox(12, used, badge, spacer, rangeBar);
     headline.setAlignment(Pos.CENTER_LEFT);
-    Label threshold = new Label("High-pressure threshold " + Format.DEFAULT.wholePercent(vm.thresholdPercent()));
-    threshold.setTooltip(new Tooltip("At this use, pressure is High and auto-create (when on in Preferences) is"
-        + " considered."));
+    Label threshold = new Label();
+    threshold.setId("memory-threshold");
+    threshold.textProperty().bind(vm.thresholdTextProperty());
+    threshold.setTooltip(new Tooltip("At this use, pressure is High; with auto-create on (Preferences) a Spot VM is"
+        + " created when it lasts.\nOn the chart: a solid line when auto-create is on, dashed grey when it is off."));
     Label exported = new Label();
     exported.getStyleClass().add("caption");
     exported.textProperty().bind(vm.exportMessageProperty());
@@ -113,6 +115,15 @@ public final class MemoryView {
     chart = Charts.timeChart(y, vm.chart().dataSets());
     chart.setId("memory-chart");
     chart.setLegendVisible(true);
+    staticGrid(chart);
+    // The threshold line follows auto-create being switched in Preferences (a data set swap: FX thread, no data write).
+    vm.autoCreateOnProperty().addListener((o, was, on) -> {
+      var sets = chart.getRenderers().get(0).getDatasets();
+      int i = sets.indexOf(vm.chart().threshold(was));
+      if (i >= 0) {
+        sets.set(i, vm.chart().threshold(on));
+      }
+    });
     VBox.setVgrow(chart, Priority.ALWAYS);
 
     TableView<ProcessMemory> table = new TableView<>(vm.processes());
@@ -158,6 +169,30 @@ public final class MemoryView {
     BorderPane.setMargin(chart, new Insets(0, 8, 12, 12));
     root.setCenter(chart);
     root.setRight(side);
+  }
+
+  /**
+   * The y axis is fixed (0..100 %, a line every 10 %), so its grid is drawn once as scene lines under the plot
+   * instead of by ChartFx at every redraw: ChartFx strokes each grid line as a rectangle filled with a dash
+   * pattern image (re-created whenever its cache entry is collected), which costs more than the series themselves
+   * in software rendering. The time grid is left to the axis ticks.
+   */
+  static void staticGrid(XYChart chart) {
+    chart.getStyleClass().add("static-grid");
+    javafx.scene.layout.Pane plot = chart.getPlotBackground();
+    javafx.scene.Group lines = new javafx.scene.Group();
+    lines.setManaged(false);
+    for (int i = 1; i < 10; i++) {
+      javafx.scene.shape.Line l = new javafx.scene.shape.Line();
+      l.getStyleClass().add("static-grid-line");
+      double fraction = i / 10.0;
+      l.startYProperty().bind(plot.heightProperty().multiply(1 - fraction).map(y -> Math.floor(y.doubleValue())
+          + 0.5));
+      l.endYProperty().bind(l.startYProperty());
+      l.endXProperty().bind(plot.widthProperty());
+      lines.getChildren().add(l);
+    }
+    plot.getChildren().add(lines);
   }
 
   private static void styleBadge(Label badge, Tooltip tip, Pressure p) {

@@ -40,9 +40,15 @@ public final class MemoryViewModel {
   private final StringProperty swap = new SimpleStringProperty("");
   private final StringProperty projection = new SimpleStringProperty("");
   private final ObjectProperty<Pressure> pressure = new SimpleObjectProperty<>(Pressure.NORMAL);
+  private final javafx.beans.property.BooleanProperty autoCreateOn = new javafx.beans.property.SimpleBooleanProperty();
+  private final StringProperty thresholdText = new SimpleStringProperty("");
   private final ObjectProperty<ChartRange> range = new SimpleObjectProperty<>(ChartRange.FIVE_MINUTES);
   private final ObservableList<ProcessMemory> processes = FXCollections.observableArrayList();
   private final AtomicReference<MemoryState> queued = new AtomicReference<>();
+  private final AtomicReference<List<ProcessMemory>> queuedProcesses = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicBoolean flushQueued = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile List<List<Object>> shownProcesses = List.of();
+  private volatile long lastStateNanos;
   private Runnable unsubscribe = () -> {};
   private Tasks.Handle processRefresh;
 
@@ -55,6 +61,9 @@ public final class MemoryViewModel {
 
   /** Starts following readings (the dashboard is showing). */
   public void activate() {
+    shownProcesses = List.of();
+    autoCreateOn.set(chart.autoCreateOn());
+    thresholdText.set(thresholdText(format, chart.thresholdPercent(), chart.autoCreateOn()));
     tasks.run(() -> chart.showRange(range.get()));
     unsubscribe = monitor.addListener(this::onState);
     monitor.latest().ifPresent(this::onState);
@@ -107,16 +116,63 @@ public final class MemoryViewModel {
     tasks.run(this::loadProcesses);
   }
 
+  /**
+   * Reads the top processes (background thread). The table is only touched when what it shows changes (a
+   * resident size that moves within its rounding is not a change), and the change rides on the next reading's FX
+   * update, so it costs no layout and render pass of its own.
+   */
   private void loadProcesses() {
     List<ProcessMemory> top = monitor.topProcesses(TOP_PROCESSES);
-    fx.execute(() -> processes.setAll(top));
+    List<List<Object>> shown = top.stream().map(p -> List.<Object>of(p.pid(), p.name(),
+        format.bytes(p.residentBytes()))).toList();
+    if (shown.equals(shownProcesses)) {
+      return;
+    }
+    shownProcesses = shown;
+    queuedProcesses.set(top);
+    // With readings arriving every second the next one carries it; otherwise (no sampling yet) go now.
+    if (System.nanoTime() - lastStateNanos > 2_000_000_000L) {
+      scheduleFlush();
+    }
   }
 
   // Called on the sampling thread: the chart data are written here, labels go to the FX thread.
   void onState(MemoryState state) {
+    lastStateNanos = System.nanoTime();
     chart.append(state);
-    if (queued.getAndSet(state) == null) {
-      fx.execute(() -> apply(queued.getAndSet(null)));
+    queued.set(state);
+    scheduleFlush();
+  }
+
+  // At most one FX update queued at a time; it applies whatever arrived meanwhile (one layout pass, one render).
+  private void scheduleFlush() {
+    if (flushQueued.compareAndSet(false, true)) {
+      fx.execute(this::flush);
+    }
+  }
+
+  private void flush() {
+    flushQueued.set(false);
+    List<ProcessMemory> top = queuedProcesses.getAndSet(null);
+    if (top != null) {
+      updateRows(top);
+    }
+    apply(queued.getAndSet(null));
+  }
+
+  // Only rows whose text changed are replaced: a setAll would re-render every row of the table.
+  private void updateRows(List<ProcessMemory> top) {
+    if (top.size() != processes.size()) {
+      processes.setAll(top);
+      return;
+    }
+    for (int i = 0; i < top.size(); i++) {
+      ProcessMemory was = processes.get(i);
+      ProcessMemory now = top.get(i);
+      if (was.pid() != now.pid() || !was.name().equals(now.name())
+          || !format.bytes(was.residentBytes()).equals(format.bytes(now.residentBytes()))) {
+        processes.set(i, now);
+      }
     }
   }
 
@@ -134,6 +190,8 @@ public final class MemoryViewModel {
     projection.set(s.projection().map(p -> projectionText(format, monitor.settings().projectionSeconds(),
         p.projectedPercent(), p.slopePercentPerSecond() * 60)).orElse("Projection: collecting data…"));
     pressure.set(s.pressure());
+    autoCreateOn.set(chart.autoCreateOn());
+    thresholdText.set(thresholdText(format, chart.thresholdPercent(), chart.autoCreateOn()));
     history.set(historyHint(format, chart.oldest(), range.get(), s.sample().time()));
   }
 
@@ -217,5 +275,19 @@ public final class MemoryViewModel {
 
   public double thresholdPercent() {
     return monitor.settings().thresholdPercent();
+  }
+
+  /** Whether auto-create is on (follows Preferences; the view swaps the threshold line's style). */
+  public javafx.beans.property.ReadOnlyBooleanProperty autoCreateOnProperty() {
+    return autoCreateOn;
+  }
+
+  /** "High-pressure threshold 85 % · auto-create on". */
+  public ReadOnlyStringProperty thresholdTextProperty() {
+    return thresholdText;
+  }
+
+  static String thresholdText(Format f, double percent, boolean autoCreate) {
+    return "High-pressure threshold " + f.wholePercent(percent) + " · auto-create " + (autoCreate ? "on" : "off");
   }
 }

@@ -98,8 +98,16 @@ public final class PreferencesModel {
     KNOWN.put(path, new String[] {label, help});
   }
 
+  /**
+   * Settings the running app re-reads when an applier is given (memory thresholds and sampling, auto-create and its
+   * guards, budgets, notifications); a path ending in '.' covers its whole section.
+   */
+  static final List<String> LIVE = List.of("memory.", "autoCreate.", "cost.dailyBudgetUsd", "cost.monthlyBudgetUsd",
+      "notifications.");
+
   /** Settings that take effect at once (through a live hook); every other one needs a restart. */
   private final Map<String, Consumer<String>> live;
+  private final Optional<Consumer<Settings>> applier;
   private final Path file;
   private final ConfigDocument doc;
   private ObjectNode saved;
@@ -115,10 +123,12 @@ public final class PreferencesModel {
   private final List<Consumer<Settings>> savedListeners = new ArrayList<>();
   private boolean loading;
 
-  private PreferencesModel(Path file, ConfigDocument doc, Map<String, Consumer<String>> live) {
+  private PreferencesModel(Path file, ConfigDocument doc, Map<String, Consumer<String>> live,
+      Optional<Consumer<Settings>> applier) {
     this.file = file;
     this.doc = doc;
     this.live = live;
+    this.applier = applier;
     this.saved = doc.effective();
     build();
     revalidate();
@@ -131,10 +141,19 @@ public final class PreferencesModel {
    * @param live settings applied at once on save, by dotted path (e.g. {@code ui.theme})
    */
   public static PreferencesModel open(Path file, Map<String, Consumer<String>> live) {
+    return open(file, live, Optional.empty());
+  }
+
+  /**
+   * @param applier takes the saved settings into the running app (see {@link #LIVE}); without one, only the
+   *     {@code live} hooks apply at once
+   */
+  public static PreferencesModel open(Path file, Map<String, Consumer<String>> live,
+      Optional<Consumer<Settings>> applier) {
     try {
-      return new PreferencesModel(file, ConfigDocument.read(file), live);
+      return new PreferencesModel(file, ConfigDocument.read(file), live, applier);
     } catch (AppException e) {
-      PreferencesModel m = new PreferencesModel(file, ConfigDocument.empty(), live);
+      PreferencesModel m = new PreferencesModel(file, ConfigDocument.empty(), live, applier);
       m.brokenFile = true;
       m.status.set(e.userMessage() + " Saving replaces it with these values; the old file is kept as "
           + file.getFileName() + ".broken.");
@@ -377,15 +396,26 @@ public final class PreferencesModel {
       if (hook != null) {
         hook.accept(text(doc.get(path), Kind.TEXT));
         applied.add(labelOf(path));
+      } else if (appliesLive(path)) {
+        applied.add(labelOf(path));
       } else {
         restart.add(labelOf(path));
       }
     }
     Settings settings = doc.settings();
+    applier.ifPresent(a -> a.accept(settings));
     savedListeners.forEach(l -> l.accept(settings));
     status.set("Saved to " + file + "." + (applied.isEmpty() ? "" : " Applied now: " + String.join(", ", applied) + ".")
         + (restart.isEmpty() ? "" : " Takes effect after a restart: " + String.join(", ", restart) + "."));
     return restart;
+  }
+
+  /** Whether a change of {@code path} takes effect without a restart. */
+  public boolean appliesLive(String path) {
+    if (live.containsKey(path)) {
+      return true;
+    }
+    return applier.isPresent() && LIVE.stream().anyMatch(l -> l.endsWith(".") ? path.startsWith(l) : path.equals(l));
   }
 
   private String labelOf(String path) {

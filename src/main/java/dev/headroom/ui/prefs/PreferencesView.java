@@ -52,9 +52,16 @@ public final class PreferencesView {
   private final Map<String, Node> controls = new HashMap<>();
   private final Map<String, Label> errors = new HashMap<>();
   private final Label banner = new Label();
+  private final Optional<PreferencesServices> services;
 
   public PreferencesView(PreferencesModel model) {
+    this(model, Optional.empty());
+  }
+
+  /** @param services prices, route tests and launch at login; without them those parts are left out */
+  public PreferencesView(PreferencesModel model, Optional<PreferencesServices> services) {
     this.model = model;
+    this.services = services;
     banner.setId("pref-banner");
     banner.getStyleClass().add("banner");
     banner.setWrapText(true);
@@ -74,10 +81,26 @@ public final class PreferencesView {
         title.getStyleClass().addAll("section-title", "title-4");
         grid = grid();
         row = 0;
-        form.getChildren().addAll(title, grid);
+        form.getChildren().addAll(title);
+        String s = section;
+        if (model.fields().stream().filter(x -> x.section().equals(s)).noneMatch(x -> model.appliesLive(x.path()))) {
+          Label note = new Label("Changes here take effect after a restart.");
+          note.setId("pref-restart-" + section);
+          note.getStyleClass().add("restart-note");
+          form.getChildren().add(note);
+        }
+        form.getChildren().add(grid);
       }
       row = addField(grid, row, f);
+      if (f.path().equals("gcp.machineType") && services.isPresent()) {
+        grid.add(shapePrices(services.get()), 1, row++);
+      }
     }
+    services.flatMap(PreferencesServices::launchAtLogin).ifPresent(login -> {
+      Label title = new Label("Startup");
+      title.getStyleClass().addAll("section-title", "title-4");
+      form.getChildren().addAll(title, launchAtLogin(login, services.get()));
+    });
     scroll = new ScrollPane(form);
     scroll.setFitToWidth(true);
     scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
@@ -168,6 +191,13 @@ public final class PreferencesView {
       help.setWrapText(true);
       cell.getChildren().add(help);
     }
+    boolean sectionLive = model.fields().stream().filter(x -> x.section().equals(f.section()))
+        .anyMatch(x -> model.appliesLive(x.path()));
+    if (sectionLive && !model.appliesLive(f.path()) && f.kind() != PreferencesModel.Kind.ROUTES) {
+      Label note = new Label("Takes effect after a restart.");
+      note.getStyleClass().add("restart-note");
+      cell.getChildren().add(note);
+    }
     if (f.kind() == PreferencesModel.Kind.BOOLEAN) {
       grid.add(cell, 0, row, 2, 1);
     } else {
@@ -195,6 +225,12 @@ public final class PreferencesView {
         Tables.<ObjectNode>code("Kind", 90, r -> r.path("kind").asText("GENERIC")),
         Tables.<ObjectNode>column("Local or provider URL", 180, r -> r.path("localUrl").asText())));
     Tables.fill(table);
+    Label tested = new Label();
+    tested.setId("pref-route-test-result");
+    tested.setWrapText(true);
+    tested.setVisible(false);
+    tested.managedProperty().bind(tested.visibleProperty());
+    services.ifPresent(s -> table.getColumns().add(testColumn(s, tested)));
     Button add = new Button("Add…");
     add.setId("pref-route-add");
     add.setOnAction(e -> edit(Optional.empty()).ifPresent(r -> model.addRoute(r.path("name").asText(),
@@ -210,7 +246,149 @@ public final class PreferencesView {
     remove.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
     remove.setOnAction(e -> model.removeRoute(table.getSelectionModel().getSelectedIndex()));
     HBox buttons = new HBox(6, add, edit, remove);
-    return new VBox(4, table, buttons);
+    return new VBox(4, table, buttons, tested);
+  }
+
+  /** A "Test" button on each route's row: one GET to its local target, the answer under the table. */
+  private javafx.scene.control.TableColumn<ObjectNode, ObjectNode> testColumn(PreferencesServices s, Label result) {
+    javafx.scene.control.TableColumn<ObjectNode, ObjectNode> c = new javafx.scene.control.TableColumn<>("Test");
+    c.setMinWidth(70);
+    c.setPrefWidth(70);
+    c.setSortable(false);
+    c.setCellValueFactory(v -> new javafx.beans.property.ReadOnlyObjectWrapper<>(v.getValue()));
+    c.setCellFactory(col -> new javafx.scene.control.TableCell<>() {
+      private final Button b = new Button("Test");
+
+      {
+        b.getStyleClass().add("small");
+        b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        b.setOnAction(e -> {
+          ObjectNode r = getItem();
+          if (r == null) {
+            return;
+          }
+          String name = r.path("name").asText();
+          String url = r.path("localUrl").asText();
+          result.setVisible(true);
+          result.getStyleClass().remove("error-text");
+          result.setText(name + ": testing " + url + "…");
+          s.routes().test(url).thenAccept(t -> s.fx().execute(() -> {
+            result.setText(name + " (" + url + "): " + t.text());
+            if (!t.answered()) {
+              result.getStyleClass().add("error-text");
+            }
+          }));
+        });
+      }
+
+      @Override
+      protected void updateItem(ObjectNode item, boolean empty) {
+        super.updateItem(item, empty);
+        if (item != null && !empty) {
+          b.setId("pref-route-test-" + item.path("name").asText());
+        }
+        setGraphic(empty || item == null ? null : b);
+      }
+    });
+    return c;
+  }
+
+  /** Shapes with their Spot $/h in the region being edited; "Use" puts the selected one in the machine type. */
+  private Node shapePrices(PreferencesServices s) {
+    TableView<ShapePrices.Row> table = new TableView<>();
+    table.setId("pref-shape-prices");
+    table.getStyleClass().add("dense");
+    table.setPrefHeight(190);
+    table.setMinHeight(120);
+    dev.headroom.ui.Format f = dev.headroom.ui.Format.DEFAULT;
+    table.getColumns().setAll(List.of(
+        Tables.<ShapePrices.Row>column("Shape", 120, ShapePrices.Row::type),
+        Tables.<ShapePrices.Row>column("vCPUs", 60, r -> r.vcpus().stripTrailingZeros().toPlainString()),
+        Tables.<ShapePrices.Row>column("RAM", 70, r -> r.memoryGib().stripTrailingZeros().toPlainString() + " GiB"),
+        Tables.<ShapePrices.Row>column("Spot $/h", 90, r -> r.price().map(p -> f.money(p.perHour()))
+            .orElse("no rate here")),
+        Tables.<ShapePrices.Row>column("Source", 110, r -> r.price().map(p -> p.source().word()).orElse(""))));
+    Tables.fill(table);
+    Label caption = new Label();
+    caption.setId("pref-zone-prices");
+    caption.getStyleClass().add("caption");
+    caption.setWrapText(true);
+    Button use = new Button("Use selected shape");
+    use.setId("pref-shape-use");
+    use.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+    use.setOnAction(e -> model.text("gcp.machineType").set(table.getSelectionModel().getSelectedItem().type()));
+    Runnable refresh = () -> {
+      String region = model.text("gcp.region").get();
+      String type = model.text("gcp.machineType").get();
+      String zones = model.text("gcp.zones").get();
+      s.background().execute(() -> {
+        List<ShapePrices.Row> rows = ShapePrices.rows(region, type, s.prices());
+        String text = zoneText(region, type, zones, rows);
+        s.fx().execute(() -> {
+          if (region.equals(model.text("gcp.region").get())) {
+            table.getItems().setAll(rows);
+            caption.setText(text);
+          }
+        });
+      });
+    };
+    model.text("gcp.region").addListener((o, a, b) -> refresh.run());
+    model.text("gcp.machineType").addListener((o, a, b) -> refresh.run());
+    model.text("gcp.zones").addListener((o, a, b) -> refresh.run());
+    refresh.run();
+    return new VBox(4, caption, table, use);
+  }
+
+  /** "us-central1-a, us-central1-b: e2-highmem-4 at $0.0463/h Spot in each (prices are per region; ...)". */
+  static String zoneText(String region, String type, String zones, List<ShapePrices.Row> rows) {
+    String shown = zones.isBlank() ? "no zones set" : zones;
+    return rows.stream().filter(r -> r.type().equals(type.trim()) && r.price().isPresent()).findFirst()
+        .map(r -> "Zones " + shown + ": " + type.trim() + " costs " + dev.headroom.ui.Format.DEFAULT.money(
+            r.price().get().perHour()) + "/h Spot in each (Spot prices are set per region, " + region.trim()
+            + "; " + r.price().get().source().word() + " rates, boot disk included).")
+        .orElse("Zones " + shown + ": no Spot rate for " + type.trim() + " in " + region.trim()
+            + " (not sold there, or the region is misspelt).");
+  }
+
+  /** The OS login item: on or off at once (a file in the user's autostart folder on Linux). */
+  private Node launchAtLogin(dev.headroom.desktop.LaunchAtLogin login, PreferencesServices s) {
+    CheckBox box = new CheckBox("Start Headroom when I log in");
+    box.setId("pref-launch-at-login");
+    Label where = new Label(login.file().map(p -> "Adds " + p + ".")
+        .orElse("Adds Headroom to the user's Run key in the registry."));
+    where.setId("pref-launch-at-login-status");
+    where.getStyleClass().add("caption");
+    where.setWrapText(true);
+    boolean[] updating = {true};
+    s.background().execute(() -> {
+      boolean on = login.enabled();
+      s.fx().execute(() -> {
+        box.setSelected(on);
+        updating[0] = false;
+      });
+    });
+    box.selectedProperty().addListener((o, was, on) -> {
+      if (updating[0]) {
+        return;
+      }
+      s.background().execute(() -> {
+        String text;
+        try {
+          if (on) {
+            login.enable();
+          } else {
+            login.disable();
+          }
+          text = (on ? "On: written " : "Off: removed ") + login.file().map(Object::toString).orElse("the Run value")
+              + ". Applies at your next login.";
+        } catch (dev.headroom.core.AppException e) {
+          text = e.userMessage();
+        }
+        String shown = text;
+        s.fx().execute(() -> where.setText(shown));
+      });
+    });
+    return new VBox(2, box, where);
   }
 
   /** A dialog to add or edit one route. */

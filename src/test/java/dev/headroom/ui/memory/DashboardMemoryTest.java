@@ -36,6 +36,8 @@ class DashboardMemoryTest extends FxRobot {
   private final Tasks tasks = ExecutorTasks.create("ui-test", 2);
   private final MemoryHistory history = new MemoryHistory(null);
   private final MemoryMonitor monitor = new MemoryMonitor(source, settings, history, clock, tasks);
+  private final java.util.concurrent.atomic.AtomicBoolean autoCreate = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile double threshold = 85;
   private MemoryChartData chart;
   private DashboardWindow window;
   private boolean showing;
@@ -44,7 +46,7 @@ class DashboardMemoryTest extends FxRobot {
   void open() throws Exception {
     FxToolkit.registerPrimaryStage();
     source.setProcesses(List.of(new ProcessMemory(42, "llama-server", 6L << 30), new ProcessMemory(7, "java", 1L << 30)));
-    chart = new MemoryChartData(history, settings.thresholdPercent(), clock);
+    chart = new MemoryChartData(history, () -> threshold, autoCreate::get, clock);
     MemoryViewModel vm = new MemoryViewModel(monitor, chart, tasks, Platform::runLater);
     window = new DashboardWindow(
         () -> List.of(Page.of("Memory", () -> new MemoryView(vm).root(), vm::activate, vm::deactivate)),
@@ -76,6 +78,52 @@ class DashboardMemoryTest extends FxRobot {
     Label used = lookup("#memory-used").queryAs(Label.class);
     assertThat(used.getText()).startsWith("71.0 % used");
     assertThat(lookup("#memory-pressure").queryAs(Label.class).getText()).isEqualTo("Normal");
+  }
+
+  @Test
+  void theThresholdLineSaysWhetherAutoCreateIsOnAndFollowsPreferences() throws Exception {
+    XYChart xy = lookup("#memory-chart").queryAs(XYChart.class);
+    Label caption = lookup("#memory-threshold").queryAs(Label.class);
+    source.setUsedPercent(50);
+    monitor.sampleNow();
+    WaitForAsyncUtils.waitForFxEvents();
+    // Off: the dashed grey line, named so in the legend, and the caption says it.
+    assertThat(xy.getRenderers().get(0).getDatasets()).contains(chart.threshold(false))
+        .doesNotContain(chart.threshold(true));
+    assertThat(chart.threshold(false).getName()).isEqualTo("Threshold (auto-create off)");
+    assertThat(chart.threshold(false).getStyleClasses()).contains("threshold-off");
+    assertThat(caption.getText()).isEqualTo("High-pressure threshold 85 % · auto-create off");
+
+    // Preferences turn auto-create on and lower the threshold: the next reading shows the solid line at 80 %.
+    autoCreate.set(true);
+    threshold = 80;
+    clock.advance(Duration.ofSeconds(1));
+    monitor.sampleNow();
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(xy.getRenderers().get(0).getDatasets()).contains(chart.threshold(true))
+        .doesNotContain(chart.threshold(false));
+    assertThat(chart.threshold(true).getStyleClasses()).contains("threshold-on");
+    assertThat(chart.threshold(true).get(1, 0)).isEqualTo(80.0);
+    assertThat(caption.getText()).isEqualTo("High-pressure threshold 80 % · auto-create on");
+  }
+
+  @Test
+  void minimizingStopsTheLiveChartAndRestoringRebuildsIt() throws Exception {
+    source.setUsedPercent(50);
+    monitor.sampleNow();
+    WaitForAsyncUtils.waitForFxEvents();
+    int before = chart.used().getDataCount();
+    WaitForAsyncUtils.asyncFx(() -> window.stage().setIconified(true)).get(10, TimeUnit.SECONDS);
+    assertThat(showing).isFalse(); // sampling slows to the tray's pace
+    clock.advance(Duration.ofSeconds(1));
+    monitor.sampleNow();
+    assertThat(chart.used().getDataCount()).isEqualTo(before); // nobody sees it: not written, not redrawn
+    WaitForAsyncUtils.asyncFx(() -> window.stage().setIconified(false)).get(10, TimeUnit.SECONDS);
+    assertThat(showing).isTrue();
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> lookup("#memory-chart").tryQuery().isPresent());
+    clock.advance(Duration.ofSeconds(1));
+    monitor.sampleNow();
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> chart.used().getDataCount() > before);
   }
 
   @Test

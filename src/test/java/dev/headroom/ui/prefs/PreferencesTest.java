@@ -123,6 +123,140 @@ class PreferencesTest extends FxRobot {
     assertThat(model[0].text("gcp.project").get()).isEqualTo("my-proj");
   }
 
+  /** A fleet that would create a VM whenever asked (GCP configured, none running), and records the asks. */
+  private static final class WillingFleet implements dev.headroom.engine.Fleet {
+    final List<String> creates = new CopyOnWriteArrayList<>();
+    private final java.time.Clock clock;
+    private volatile java.time.Instant last;
+
+    WillingFleet(java.time.Clock clock) {
+      this.clock = clock;
+    }
+
+    @Override
+    public boolean configured() {
+      return true;
+    }
+
+    @Override
+    public int activeOrPending() {
+      return 0;
+    }
+
+    @Override
+    public Optional<java.time.Instant> lastCreateAt() {
+      return Optional.ofNullable(last); // the 5 min cooldown then keeps it to one create per episode
+    }
+
+    @Override
+    public List<RunningVm> running() {
+      return List.of();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<?> create(String reason) {
+      creates.add(reason);
+      last = clock.instant();
+      return new java.util.concurrent.CompletableFuture<>();
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<?> terminate(String name, String reason) {
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+  }
+
+  @Test
+  void savedThresholdsAndAutoCreateReachTheRunningEngineWithoutARestart() throws Exception {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, """
+        {"autoCreate": {"enabled": true}, "memory": {"thresholdPercent": 85.0}, "gcp": {"project": "p"}}
+        """);
+    Settings start = new SettingsLoader().load(file, Map.of());
+    dev.headroom.core.MutableClock clock = new dev.headroom.core.MutableClock(
+        java.time.Instant.parse("2026-11-23T10:00:00Z"));
+    WillingFleet fleet = new WillingFleet(clock);
+    dev.headroom.engine.Spend spend = new dev.headroom.engine.Spend() {
+      @Override
+      public Optional<java.math.BigDecimal> hourlyPrice() {
+        return Optional.of(new java.math.BigDecimal("0.05"));
+      }
+
+      @Override
+      public Optional<java.math.BigDecimal> dailyBudgetLeft() {
+        return Optional.of(java.math.BigDecimal.TEN);
+      }
+    };
+    dev.headroom.engine.Traffic traffic = new dev.headroom.engine.Traffic() {
+      @Override
+      public Optional<java.time.Instant> lastCloudTraffic() {
+        return Optional.empty();
+      }
+
+      @Override
+      public long cloudInFlight() {
+        return 0;
+      }
+    };
+    try (dev.headroom.store.Database db = dev.headroom.store.Database.open(dir.resolve("data"));
+        dev.headroom.core.Tasks tasks = dev.headroom.core.ExecutorTasks.sameThread()) {
+      dev.headroom.engine.Engine engine = new dev.headroom.engine.Engine(start.memory(), start.autoCreate(), fleet,
+          spend, traffic, new dev.headroom.engine.DecisionLog(db), clock, tasks);
+      dev.headroom.memory.MemoryMonitor monitor = new dev.headroom.memory.MemoryMonitor(
+          new dev.headroom.memory.ScriptedMemorySource(), start.memory(), new dev.headroom.memory.MemoryHistory(null),
+          clock, tasks);
+      // What the app's wiring does on Save (App.applyLive): the engine and the sampler take the new settings.
+      List<Settings> applied = new CopyOnWriteArrayList<>();
+      PreferencesModel[] model = new PreferencesModel[1];
+      interact(() -> model[0] = PreferencesModel.open(file, Map.of(), Optional.of(s -> {
+        applied.add(s);
+        monitor.updateSettings(s.memory());
+        engine.updateSettings(s.memory(), s.autoCreate());
+      })));
+      show(model[0]);
+      // Before: 87 % for the sustained window is over the 85 % threshold and auto-create is on.
+      sustain(engine, clock, 87);
+      assertThat(fleet.creates).hasSize(1);
+
+      // The user raises the threshold to 90 % and turns auto-create off, and moves the gateway port.
+      type("#pref-memory-thresholdPercent", "90");
+      interact(() -> model[0].bool("autoCreate.enabled").set(false));
+      type("#pref-gateway-port", "8123");
+      clickOn("#pref-save");
+      WaitForAsyncUtils.waitForFxEvents();
+
+      String status = lookup("#pref-status").queryAs(Label.class).getText();
+      assertThat(status).contains("Applied now: High-pressure threshold (%), Create a Spot VM under memory pressure")
+          .contains("Takes effect after a restart: Port on 127.0.0.1.");
+      assertThat(lookup("#pref-restart-gateway").queryAs(Label.class).getText())
+          .isEqualTo("Changes here take effect after a restart.");
+      assertThat(applied).hasSize(1);
+      assertThat(monitor.settings().thresholdPercent()).isEqualTo(90.0);
+      assertThat(engine.autoCreateSettings().enabled()).isFalse();
+      // After: the same pressure no longer creates; the engine names the new threshold and the off switch.
+      clock.advance(java.time.Duration.ofMinutes(10));
+      dev.headroom.engine.Decision d = sustain(engine, clock, 95);
+      assertThat(fleet.creates).hasSize(1);
+      assertThat(d.reason()).isEqualTo("AUTO_CREATE_DISABLED");
+      assertThat(d.message()).contains("90 %");
+    }
+  }
+
+  private static dev.headroom.engine.Decision sustain(dev.headroom.engine.Engine engine,
+      dev.headroom.core.MutableClock clock, double used) {
+    dev.headroom.engine.Decision last = null;
+    for (int i = 0; i <= 21; i++) {
+      long total = 1_000_000;
+      var sample = new dev.headroom.memory.MemorySample(clock.instant(), total,
+          Math.round(total * (100 - used) / 100), 0, 0, 0, 0);
+      engine.onReading(new dev.headroom.memory.MemoryState(sample, dev.headroom.memory.Pressure.HIGH,
+          Optional.empty(), 0));
+      last = engine.evaluate();
+      clock.advance(java.time.Duration.ofSeconds(1));
+    }
+    return last;
+  }
+
   @Test
   void aConfigErrorAtStartOpensPreferencesOnTheFieldAndStartsOnceFixed() throws Exception {
     FxToolkit.registerPrimaryStage();
