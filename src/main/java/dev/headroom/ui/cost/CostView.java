@@ -27,6 +27,8 @@ import javafx.scene.Parent;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -112,11 +114,13 @@ public final class CostView {
     vmsTitle.getStyleClass().add("section-title");
     Label bookDate = caption("");
     bookDate.textProperty().bind(vm.priceBookProperty());
-    VBox modelBox = new VBox(4, modelsTitle, models, bookDate);
-    VBox vmBox = new VBox(4, vmsTitle, vmTable);
+    modelBox = new VBox(4, modelsTitle, models, bookDate);
+    vmBox = new VBox(4, vmsTitle, vmTable);
     VBox.setVgrow(models, Priority.ALWAYS);
     VBox.setVgrow(vmTable, Priority.ALWAYS);
-    HBox tables = new HBox(10, modelBox, vmBox);
+    models.setMinHeight(90);
+    vmTable.setMinHeight(90);
+    tables = new HBox(10, modelBox, vmBox);
     HBox.setHgrow(modelBox, Priority.ALWAYS);
     HBox.setHgrow(vmBox, Priority.ALWAYS);
     modelBox.setPrefWidth(600);
@@ -124,6 +128,19 @@ public final class CostView {
     tables.setPrefHeight(240);
     tables.setMinHeight(150);
     VBox.setVgrow(tables, Priority.ALWAYS);
+    // Compact (a small window): one table at a time, full width, so no column scrolls off and the chart stays in view.
+    tabbed = new TabPane();
+    tabbed.setId("cost-tables-tabs");
+    tabbed.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+    tabbed.getTabs().setAll(new Tab("LLM models today"), new Tab("Spot VMs this month"), new Tab("GCP bill"));
+    gcpScroll = new ScrollPane();
+    gcpScroll.setFitToWidth(true);
+    gcpScroll.getStyleClass().add("edge-to-edge");
+    tabbed.setMinHeight(130);
+    tabbed.setPrefHeight(200);
+    VBox.setVgrow(tabbed, Priority.ALWAYS);
+    modelsTitle.managedProperty().bind(modelsTitle.visibleProperty());
+    vmsTitle.managedProperty().bind(vmsTitle.visibleProperty());
 
     DefaultNumericAxis y = new DefaultNumericAxis("Spend", 0, CostViewModel.MIN_AXIS, CostViewModel.MIN_AXIS / 5);
     y.setUnit("$");
@@ -144,7 +161,7 @@ public final class CostView {
     chart.setId("cost-chart");
     chart.setLegendVisible(false);
     chart.setPrefHeight(200);
-    chart.setMinHeight(200); // below this the axes crowd out the plot; the tab scrolls instead
+    chart.setMinHeight(COMPACT_CHART); // below this the axes crowd out the plot; the tab scrolls instead
     VBox.setVgrow(chart, Priority.SOMETIMES);
 
     ToggleGroup group = new ToggleGroup();
@@ -191,16 +208,65 @@ public final class CostView {
     totals.setMinHeight(Region.USE_PREF_SIZE);
     budgets.setMinHeight(Region.USE_PREF_SIZE);
     split.setMinHeight(Region.USE_PREF_SIZE);
-    Parent gcpBill = new GcpBillPane(vm.gcpBill()).root();
+    gcpBill = new GcpBillPane(vm.gcpBill()).root();
     content = new VBox(10, totals, split, budgets, gcpBill, tables, chartBar, chart);
     content.setPadding(new Insets(12));
     root = new ScrollPane(content);
     root.setFitToWidth(true);
     root.setFitToHeight(true);
     // Fill the window when it is tall enough; below the content's minimum, scroll rather than squeeze the chart.
-    root.viewportBoundsProperty().addListener((o, a, b) -> root.setFitToHeight(b.getHeight() >= content.minHeight(-1)));
+    // Below COMPACT_HEIGHT the two tables share one tabbed box, so the chart keeps a useful height in view.
+    root.viewportBoundsProperty().addListener((o, a, b) -> {
+      setCompact(b.getHeight() < COMPACT_HEIGHT || b.getWidth() < COMPACT_WIDTH);
+      root.setFitToHeight(b.getHeight() >= content.minHeight(-1));
+    });
     root.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     root.getStyleClass().add("edge-to-edge");
+  }
+
+  /** Viewports lower or narrower than this get the compact layout (one table at a time). */
+  static final double COMPACT_HEIGHT = 700;
+  static final double COMPACT_WIDTH = 1000;
+  static final double COMPACT_CHART = 150;
+  private final VBox modelBox;
+  private final VBox vmBox;
+  private final HBox tables;
+  private final TabPane tabbed;
+  private final Parent gcpBill;
+  private final ScrollPane gcpScroll;
+  private boolean compact;
+
+  private void setCompact(boolean on) {
+    if (on == compact) {
+      return;
+    }
+    compact = on;
+    if (on) {
+      tables.getChildren().clear();
+      content.getChildren().remove(gcpBill);
+      tabbed.getTabs().get(0).setContent(modelBox);
+      tabbed.getTabs().get(1).setContent(vmBox);
+      gcpScroll.setContent(gcpBill);
+      tabbed.getTabs().get(2).setContent(gcpScroll);
+      content.getChildren().set(content.getChildren().indexOf(tables), tabbed);
+      content.setSpacing(8);
+    } else {
+      tabbed.getTabs().forEach(t -> t.setContent(null));
+      gcpScroll.setContent(null);
+      tables.getChildren().setAll(modelBox, vmBox);
+      int i = content.getChildren().indexOf(tabbed);
+      content.getChildren().set(i, tables);
+      content.getChildren().add(i, gcpBill);
+      content.setSpacing(10);
+    }
+    // The tab names the table; its own title would take a line.
+    modelBox.getChildren().get(0).setVisible(!on);
+    vmBox.getChildren().get(0).setVisible(!on);
+  }
+
+  /** Whether the compact layout is in use (tests). */
+  public boolean compact() {
+    return compact;
   }
 
   private static final PseudoClass UNPRICED = PseudoClass.getPseudoClass("unpriced");

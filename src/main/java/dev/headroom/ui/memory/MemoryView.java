@@ -114,7 +114,9 @@ public final class MemoryView {
     y.setAutoRanging(false);
     chart = Charts.timeChart(y, vm.chart().dataSets());
     chart.setId("memory-chart");
-    chart.setLegendVisible(true);
+    // ChartFx redraws its legend's symbols after every data change; this one is drawn once (and says whether
+    // auto-create is on, following Preferences).
+    chart.setLegendVisible(false);
     staticGrid(chart);
     // The threshold line follows auto-create being switched in Preferences (a data set swap: FX thread, no data write).
     vm.autoCreateOnProperty().addListener((o, was, on) -> {
@@ -165,10 +167,40 @@ public final class MemoryView {
     VBox.setVgrow(table, Priority.ALWAYS);
     side.setPadding(new Insets(0, 12, 12, 0));
 
+    HBox legend = legend(vm);
+    VBox chartBox = new VBox(2, chart, legend);
+    VBox.setVgrow(chart, Priority.ALWAYS);
     root.setTop(top);
-    BorderPane.setMargin(chart, new Insets(0, 8, 12, 12));
-    root.setCenter(chart);
+    BorderPane.setMargin(chartBox, new Insets(0, 8, 8, 12));
+    root.setCenter(chartBox);
     root.setRight(side);
+  }
+
+  /** Series keys drawn once: a short line in the series' colour (AtlantaFX chart palette, as ChartFx uses) and its name. */
+  private static HBox legend(MemoryViewModel vm) {
+    HBox legend = new HBox(16);
+    legend.setId("memory-legend");
+    legend.setAlignment(Pos.CENTER);
+    legend.getChildren().addAll(key("Used RAM %", "legend-used"), key("Swap %", "legend-swap"));
+    Label threshold = key("", "legend-threshold");
+    threshold.setId("memory-legend-threshold");
+    Runnable follow = () -> {
+      boolean on = vm.autoCreateOnProperty().get();
+      threshold.setText(on ? "Auto-create threshold" : "Threshold (auto-create off)");
+      threshold.getGraphic().getStyleClass().setAll("legend-key", on ? "legend-threshold-on" : "legend-threshold-off");
+    };
+    vm.autoCreateOnProperty().addListener((o, a, b) -> follow.run());
+    follow.run();
+    legend.getChildren().addAll(threshold, key("60 s projection", "legend-projection"));
+    return legend;
+  }
+
+  private static Label key(String text, String style) {
+    javafx.scene.shape.Line line = new javafx.scene.shape.Line(0, 0, 18, 0);
+    line.getStyleClass().setAll("legend-key", style);
+    Label l = new Label(text, line);
+    l.getStyleClass().add("caption");
+    return l;
   }
 
   /**

@@ -154,7 +154,9 @@ public final class SpotView {
     timelineTitle.getStyleClass().add("section-title");
     VBox.setVgrow(table, Priority.ALWAYS);
     // In the dashboard, the project and region are set in the Preferences tab rather than by editing the file.
-    javafx.scene.control.Hyperlink preferences = new javafx.scene.control.Hyperlink("Set up Google Cloud in Preferences…");
+    javafx.scene.control.Button preferences = new javafx.scene.control.Button("Open Preferences");
+    preferences.getStyleClass().add("accent");
+    preferences.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
     preferences.setId("spot-open-preferences");
     preferences.setOnAction(e -> {
       if (preferences.getScene() != null

@@ -179,6 +179,32 @@ public final class SpotViewModel {
     });
   }
 
+  /** What to connect, in the dashboard's words: Preferences and a gcloud command, never "edit config.json". */
+  static final String CONNECT_HOW = "To create Spot VMs, connect a Google Cloud project: open Preferences and set"
+      + " the Project ID, region and zones under Google Cloud. Then sign Headroom in with your Google account by"
+      + " running  gcloud auth application-default login  in a terminal (or point GOOGLE_APPLICATION_CREDENTIALS at"
+      + " a service-account key file). The account needs the Compute Instance Admin (v1) role on the project."
+      + " Headroom connects on its own once both are in place.";
+
+  /**
+   * The banner for a not-connected reason: the service's own reason (which, written for the command line, tells
+   * people to edit the config file) is kept up to its how-to part and followed by the dashboard's how-to.
+   */
+  static String bannerText(String reason) {
+    if (reason == null || reason.isBlank()) {
+      return "";
+    }
+    int how = reason.indexOf("Set gcp.project in ");
+    String why = (how >= 0 ? reason.substring(0, how) : reason).trim();
+    if (why.isEmpty()) {
+      why = "Google Cloud is not connected.";
+    }
+    if (!why.endsWith(".")) {
+      why += ".";
+    }
+    return why + " " + CONNECT_HOW;
+  }
+
   private static String userMessage(Throwable e) {
     Throwable c = e;
     while (c instanceof CompletionException && c.getCause() != null) {
@@ -200,7 +226,7 @@ public final class SpotViewModel {
   }
 
   private void apply(List<Cells> cells, String reason) {
-    notConnected.set(reason);
+    notConnected.set(bannerText(reason));
     boolean selectedChanged = false;
     for (Cells c : cells) {
       SpotRow row = byName.get(c.vm().name());

@@ -93,6 +93,9 @@ class DashboardMemoryTest extends FxRobot {
     assertThat(chart.threshold(false).getName()).isEqualTo("Threshold (auto-create off)");
     assertThat(chart.threshold(false).getStyleClasses()).contains("threshold-off");
     assertThat(caption.getText()).isEqualTo("High-pressure threshold 85 % · auto-create off");
+    Label key = lookup("#memory-legend-threshold").queryAs(Label.class);
+    assertThat(key.getText()).isEqualTo("Threshold (auto-create off)");
+    assertThat(key.getGraphic().getStyleClass()).contains("legend-threshold-off");
 
     // Preferences turn auto-create on and lower the threshold: the next reading shows the solid line at 80 %.
     autoCreate.set(true);
@@ -105,6 +108,8 @@ class DashboardMemoryTest extends FxRobot {
     assertThat(chart.threshold(true).getStyleClasses()).contains("threshold-on");
     assertThat(chart.threshold(true).get(1, 0)).isEqualTo(80.0);
     assertThat(caption.getText()).isEqualTo("High-pressure threshold 80 % · auto-create on");
+    assertThat(key.getText()).isEqualTo("Auto-create threshold");
+    assertThat(key.getGraphic().getStyleClass()).contains("legend-threshold-on");
   }
 
   @Test

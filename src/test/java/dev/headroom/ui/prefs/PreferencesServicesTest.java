@@ -69,7 +69,7 @@ class PreferencesServicesTest extends FxRobot {
       model[0] = PreferencesModel.open(file, Map.of());
       stage.setScene(new Scene(new PreferencesView(model[0], Optional.of(services)).root(), 1000, 800));
       stage.show();
-    }).get(10, TimeUnit.SECONDS);
+    }).get(30, TimeUnit.SECONDS);
     return model[0];
   }
 
@@ -86,7 +86,7 @@ class PreferencesServicesTest extends FxRobot {
         """, linuxLogin(dir.resolve("home")));
     @SuppressWarnings("unchecked")
     TableView<ShapePrices.Row> table = lookup("#pref-shape-prices").queryAs(TableView.class);
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !table.getItems().isEmpty());
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !table.getItems().isEmpty());
     ShapePrices.Row row = table.getItems().stream().filter(r -> r.type().equals("e2-highmem-8")).findFirst()
         .orElseThrow();
     assertThat(row.price().orElseThrow().perHour()).isEqualByComparingTo("0.0926");
@@ -101,7 +101,7 @@ class PreferencesServicesTest extends FxRobot {
 
     // Another region: the list follows (and says when there is no rate there).
     interact(() -> model.text("gcp.region").set("mars-north1"));
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
         () -> lookup("#pref-zone-prices").queryAs(Label.class).getText().contains("no Spot rate"));
     assertThat(table.getItems()).allMatch(r -> r.price().isEmpty());
   }
@@ -128,12 +128,12 @@ class PreferencesServicesTest extends FxRobot {
     Label result = lookup("#pref-route-test-result").queryAs(Label.class);
 
     interact(() -> lookup("#pref-route-test-chat").queryAs(Button.class).fire());
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> result.getText().contains("HTTP"));
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> result.getText().contains("HTTP"));
     assertThat(result.getText()).matches("chat \\(http://127\\.0\\.0\\.1:" + port + "\\): HTTP 200 in \\d+ ms from"
         + " 127\\.0\\.0\\.1:" + port + ": the backend answers\\.");
 
     interact(() -> lookup("#pref-route-test-vision").queryAs(Button.class).fire());
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> result.getText().contains("Nothing answers"));
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> result.getText().contains("Nothing answers"));
     assertThat(result.getText()).endsWith("(connection refused): is the local backend running?");
     assertThat(result.getStyleClass()).contains("error-text");
   }
@@ -148,13 +148,13 @@ class PreferencesServicesTest extends FxRobot {
     assertThat(box.isSelected()).isFalse();
 
     interact(box::fire);
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Files.exists(entry));
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> Files.exists(entry));
     assertThat(Files.readString(entry)).contains("[Desktop Entry]").contains("Exec=/opt/headroom/bin/Headroom");
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
         () -> lookup("#pref-launch-at-login-status").queryAs(Label.class).getText().startsWith("On: written"));
 
     interact(box::fire);
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !Files.exists(entry));
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !Files.exists(entry));
   }
 
   @Test
@@ -163,6 +163,6 @@ class PreferencesServicesTest extends FxRobot {
     linuxLogin(home).enable();
     show("{}", linuxLogin(home));
     CheckBox box = lookup("#pref-launch-at-login").queryAs(CheckBox.class);
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, box::isSelected);
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, box::isSelected);
   }
 }

@@ -47,7 +47,7 @@ class PreferencesTest extends FxRobot {
       view[0] = new PreferencesView(model);
       stage.setScene(new Scene(view[0].root(), 900, 700));
       stage.show();
-    }).get(10, TimeUnit.SECONDS);
+    }).get(30, TimeUnit.SECONDS);
     return view[0];
   }
 

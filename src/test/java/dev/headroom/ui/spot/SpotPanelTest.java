@@ -71,7 +71,7 @@ class SpotPanelTest extends FxRobot {
     @SuppressWarnings("unchecked")
     TableView<SpotRow> table = lookup("#spot-table").queryAs(TableView.class);
     clickOn("#spot-create");
-    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+    WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
         () -> table.getItems().size() == 1 && table.getItems().get(0).stateProperty().get().equals("RUNNING"));
     SpotRow row = table.getItems().get(0);
     assertThat(row.ipProperty().get()).startsWith("127.0.2.");
@@ -108,7 +108,11 @@ class SpotPanelTest extends FxRobot {
     assertThat(banner.getText()).contains("gcloud auth application-default login");
     // Look in this test's scene: a lookup over all windows can find the previous test's button.
     assertThat(from(banner.getScene().getRoot()).lookup("#spot-create").queryButton().isDisabled()).isTrue();
-    assertThat(from(banner.getScene().getRoot()).lookup("#spot-open-preferences").query().isVisible()).isTrue();
+    assertThat(banner.getText()).contains("open Preferences").doesNotContain("config.json");
+    javafx.scene.control.Button open = from(banner.getScene().getRoot()).lookup("#spot-open-preferences")
+        .queryButton();
+    assertThat(open.isVisible()).isTrue();
+    assertThat(open.getText()).isEqualTo("Open Preferences");
     m.deactivate();
   }
 }

@@ -140,8 +140,12 @@ class SpotViewModelTest {
     SpotViewModel m = model(offline, t -> Optional.empty());
     m.activate();
     await(() -> !m.notConnectedProperty().get().isEmpty());
-    assertThat(onFx(() -> m.notConnectedProperty().get())).contains("gcp.project")
-        .contains("gcloud auth application-default login").contains("roles/compute.instanceAdmin.v1");
+    // The dashboard points at Preferences and the gcloud command, never at editing a config file.
+    assertThat(onFx(() -> m.notConnectedProperty().get()))
+        .startsWith("Google Cloud is not connected: no project is set. To create Spot VMs, connect a Google Cloud"
+            + " project: open Preferences and set the Project ID")
+        .contains("gcloud auth application-default login").contains("Compute Instance Admin (v1)")
+        .doesNotContain("config.json").doesNotContain("gcp.project");
     m.create().get(10, TimeUnit.SECONDS);
     assertThat(onFx(() -> m.errorProperty().get())).contains("gcloud auth application-default login");
     assertThat(onFx(() -> m.rows().size())).isZero();
