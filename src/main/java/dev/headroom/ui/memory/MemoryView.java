@@ -167,7 +167,7 @@ public final class MemoryView {
     VBox.setVgrow(table, Priority.ALWAYS);
     side.setPadding(new Insets(0, 12, 12, 0));
 
-    HBox legend = legend(vm);
+    FlowPane legend = legend(vm);
     VBox chartBox = new VBox(2, chart, legend);
     VBox.setVgrow(chart, Priority.ALWAYS);
     root.setTop(top);
@@ -177,10 +177,12 @@ public final class MemoryView {
   }
 
   /** Series keys drawn once: a short line in the series' colour (AtlantaFX chart palette, as ChartFx uses) and its name. */
-  private static HBox legend(MemoryViewModel vm) {
-    HBox legend = new HBox(16);
+  private static FlowPane legend(MemoryViewModel vm) {
+    // Wraps on a narrow window rather than cutting the names short.
+    FlowPane legend = new FlowPane(16, 2);
     legend.setId("memory-legend");
     legend.setAlignment(Pos.CENTER);
+    legend.setMinHeight(Region.USE_PREF_SIZE);
     legend.getChildren().addAll(key("Used RAM %", "legend-used"), key("Swap %", "legend-swap"));
     Label threshold = key("", "legend-threshold");
     threshold.setId("memory-legend-threshold");
@@ -200,6 +202,7 @@ public final class MemoryView {
     line.getStyleClass().setAll("legend-key", style);
     Label l = new Label(text, line);
     l.getStyleClass().add("caption");
+    l.setMinWidth(Region.USE_PREF_SIZE);
     return l;
   }
 

@@ -90,4 +90,36 @@ class CostViewTest extends FxRobot {
     assertThat(daily.getStyle()).contains("#c62828");
     assertThat(vm.todaySeries().getDataCount()).isEqualTo(1);
   }
+
+  @Test
+  void atTheMinimumWindowSizeTheChartIsInViewAndNoTableColumnScrollsOff() throws Exception {
+    engine.record(new LlmUsage(T0, "openai", "gpt-4o", 123_456_789, 20_000, 18_750_000, 0, "openai"));
+    clock.advance(Duration.ofMinutes(30));
+    engine.tick();
+    // The tab's area in an 800 x 500 window.
+    WaitForAsyncUtils.asyncFx(() -> {
+      Stage stage = (Stage) lookup("#cost-chart").query().getScene().getWindow();
+      stage.getScene().getRoot().resize(800, 467);
+      stage.setWidth(800);
+      stage.setHeight(467);
+    }).get(10, TimeUnit.SECONDS);
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> lookup("#cost-tables-tabs").tryQuery().isPresent());
+    WaitForAsyncUtils.waitForFxEvents();
+    javafx.scene.Node chart = lookup("#cost-chart").query();
+    javafx.geometry.Bounds b = chart.localToScene(chart.getLayoutBounds());
+    assertThat(b.getMaxY()).isLessThanOrEqualTo(chart.getScene().getHeight() + 0.5);
+    assertThat(b.getHeight()).isGreaterThanOrEqualTo(CostView.COMPACT_CHART - 0.5);
+    @SuppressWarnings("unchecked")
+    TableView<Object> models = lookup("#cost-models").queryAs(TableView.class);
+    double columns = models.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum();
+    assertThat(columns).isLessThanOrEqualTo(models.getWidth());
+    // Back to a large window: the tables sit side by side again, the GCP bill above them.
+    WaitForAsyncUtils.asyncFx(() -> {
+      Stage stage = (Stage) chart.getScene().getWindow();
+      stage.setWidth(1600);
+      stage.setHeight(1000);
+    }).get(10, TimeUnit.SECONDS);
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> lookup("#cost-tables-tabs").tryQuery().isEmpty());
+    assertThat(lookup("#gcp-bill").tryQuery()).isPresent();
+  }
 }

@@ -273,12 +273,12 @@ class PreferencesTest extends FxRobot {
     Future<Optional<Settings>> started = background.submit(
         () -> PreferencesWindow.repair(file, atStart, f -> new SettingsLoader().load(f, Map.of())));
 
-    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> preferencesWindow().isPresent());
+    WaitForAsyncUtils.waitFor(40, TimeUnit.SECONDS, () -> preferencesWindow().isPresent());
     javafx.scene.Parent root = preferencesWindow().get().getScene().getRoot();
-    WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
         () -> from(root).lookup("#pref-memory-thresholdPercent").tryQuery().isPresent());
     Node field = from(root).lookup("#pref-memory-thresholdPercent").query();
-    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
         () -> field.getScene() != null && field.getScene().getFocusOwner() == field);
     assertThat(from(root).lookup("#pref-error-memory-thresholdPercent").queryAs(Label.class).getText())
         .contains("between 0 and 100");
