@@ -174,6 +174,16 @@ class DatabaseTest {
   }
 
   @Test
+  void aFileIsBloatedAboveTheThresholdWhenMostlyDeadOrFourTimesItsLastCompactSize() {
+    long mb = 1L << 20;
+    assertThat(Database.bloated(16 * mb, 16 * mb, 1, mb)).isFalse(); // not above the threshold
+    assertThat(Database.bloated(17 * mb, 16 * mb, 24, 17 * mb)).isTrue(); // under a quarter live
+    assertThat(Database.bloated(17 * mb, 16 * mb, 25, 17 * mb)).isFalse(); // a quarter live, not grown
+    assertThat(Database.bloated(55 * mb, 16 * mb, 60, 13 * mb)).isTrue(); // H2 says live, but 4x the last size
+    assertThat(Database.bloated(52 * mb, 16 * mb, 60, 13 * mb)).isFalse(); // exactly 4x: not yet
+  }
+
+  @Test
   void aSmallFileIsOnlyCompactedOnlineNeverRewritten() {
     try (Database db = Database.open(dir)) {
       for (int i = 0; i < 50; i++) {
