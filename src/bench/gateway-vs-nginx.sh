@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Gateway vs nginx proxying the same upstream, in one run, on loopback only (DESIGN.md 5: >= 0.5x nginx's req/s,
 # <= 50 us median added latency). Starts an upstream (nginx answering a 2-byte 200), nginx as a reverse proxy to it
-# (keep-alive upstream pool), and the packaged Headroom --headless with one LOCAL_ONLY route to it; measures direct /
-# nginx / gateway with wrk, then stops everything it started.
+# (keep-alive upstream pool), and the packaged Headroom --headless with one LOCAL_ONLY route to it, once per JVM
+# configuration asked for (all running at once, on their own ports); measures direct / nginx / each gateway with wrk,
+# then stops everything it started.
 #   Throughput: wrk -t2 -c32.  Latency: wrk -t1 -c1 (one request at a time) --latency, median (p50).
-#   The three are measured in alternating rounds (direct, nginx, gateway, direct, ...) so a busy machine weighs on
-#   all alike; the figures are the medians over the rounds, the ratios are computed per round, then the median taken.
-# Usage: src/bench/gateway-vs-nginx.sh [seconds-per-measurement=5] [rounds=3] [jvm=both|shipped|default]
-#   shipped = packaging/jvm.options (C1 only, serial GC: what the installers run); default = the JVM's defaults (C2).
+#   Everything is measured in alternating rounds (direct, nginx, gateway A, gateway B, ..., direct, ...) so a busy
+#   machine weighs on all alike; the figures are the medians over the rounds, the ratios are computed per round
+#   (against that round's nginx), then the median taken.
+# Usage: src/bench/gateway-vs-nginx.sh [seconds-per-measurement=5] [rounds=3] [jvm...=shipped default]
+#   jvm: shipped = packaging/jvm.options (what the README's run command and the installers use); default = the JVM's
+#   own defaults; both = shipped default; any other word is a JVM options file (@file syntax, one option a line).
+#   HEADROOM_JAR (default target/headroom.jar) picks the build, e.g. a copy with its lib/ so a rebuild cannot change it.
 # Needs: apt-get install -y nginx-light wrk.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-secs="${1:-5}"; rounds="${2:-3}"; jvm="${3:-both}"
+secs="${1:-5}"; rounds="${2:-3}"; shift $(( $# < 2 ? $# : 2 ))
+jvms=("$@"); [ ${#jvms[@]} -gt 0 ] || jvms=(both)
+jar="${HEADROOM_JAR:-target/headroom.jar}"
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs: apt-get install -y nginx-light wrk" >&2; exit 1; }
-[ -f target/headroom.jar ] || mvn -q -B -DskipTests package
+[ -f "$jar" ] || [ -n "${HEADROOM_JAR:-}" ] || mvn -q -B -DskipTests package
+[ -f "$jar" ] || { echo "no $jar" >&2; exit 1; }
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -58,48 +65,67 @@ rps() { wrk -t2 -c32 -d"${secs}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
 p50() { wrk -t1 -c1 -d"${secs}s" --latency "$1" | awk '$1 == "50%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); print v} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else {sub(/s/,"",v); print v*1e6}}'; }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-start_gateway() { # label jvm-options...
-  local label=$1; shift
-  local home="$work/home-${label// /-}"; mkdir -p "$home"
+start_gateway() { # index label jvm-options... ; sets gws[index]
+  local i=$1 label=$2; shift 2
+  local home="$work/home-$i"; mkdir -p "$home"
   echo "{\"gateway\":{\"port\":0,\"routes\":[{\"name\":\"b\",\"pathPrefix\":\"/b/\",\"policy\":\"LOCAL_ONLY\",\"localUrl\":\"http://127.0.0.1:$up\",\"kind\":\"GENERIC\"}]}}" > "$home/config.json"
-  HEADROOM_HOME="$home" java "$@" -jar target/headroom.jar --headless > "$home/app.log" 2>&1 & gpid=$!; pids+=($gpid)
-  gw=""
+  : > "$home/app.log"
+  HEADROOM_HOME="$home" java "$@" -jar "$jar" --headless > "$home/app.log" 2>&1 & pids+=($!)
+  local gw=""
   for _ in $(seq 300); do
     gw=$(sed -n 's/^Headroom running headless; gateway on \(http:\/\/127.0.0.1:[0-9]*\).*/\1/p' "$home/app.log")
     [ -n "$gw" ] && break; sleep 0.1
   done
-  [ -n "$gw" ] || { echo "gateway did not start:"; cat "$home/app.log"; exit 1; }
-  grep -o "Loopback server listening on .*" "$home/app.log" || true
+  [ -n "$gw" ] || { echo "gateway ($label) did not start:"; cat "$home/app.log"; exit 1; }
+  gws[$i]=$gw
+  echo "gateway $((i + 1)): $label -> $gw ($(grep -o 'Loopback server listening on .*' "$home/app.log" | sed 's/.*(\(.*\))/\1/'))"
 }
-stop_gateway() { kill "$gpid"; for _ in $(seq 100); do kill -0 "$gpid" 2>/dev/null || break; sleep 0.1; done; }
 
-run() { # label jvm-options...
-  local label=$1
-  start_gateway "$@"
-  wrk -t2 -c32 -d10s "$gw/b/" > /dev/null   # JIT warm-up
-  wrk -t2 -c32 -d3s "http://127.0.0.1:$px/b/" > /dev/null
-  : > "$work/r"
-  for i in $(seq "$rounds"); do
-    d=$(rps "http://127.0.0.1:$up/"); n=$(rps "http://127.0.0.1:$px/b/"); g=$(rps "$gw/b/")
-    dl=$(p50 "http://127.0.0.1:$up/"); nl=$(p50 "http://127.0.0.1:$px/b/"); gl=$(p50 "$gw/b/")
-    echo "$d $n $g $dl $nl $gl" >> "$work/r"
-    printf "  round %d: req/s direct %.0f nginx %.0f gateway %.0f (%.2fx); p50 us direct %.0f nginx %.0f gateway %.0f\n" \
-      "$i" "$d" "$n" "$g" "$(echo "$g / $n" | bc -l)" "$dl" "$nl" "$gl"
-  done
-  stop_gateway
-  col() { awk -v c="$1" '{print $c}' "$work/r" | median; }
-  ratio=$(awk '{print $3 / $2}' "$work/r" | median)
-  nadd=$(awk '{print $5 - $4}' "$work/r" | median); gadd=$(awk '{print $6 - $4}' "$work/r" | median)
-  printf "%-36s %10s %10s %16s\n" "gateway JVM: $label (medians of $rounds)" "req/s" "p50 (us)" "added p50 (us)"
-  printf "%-36s %10.0f %10.1f %16s\n" "  direct (upstream)" "$(col 1)" "$(col 4)" "-"
-  printf "%-36s %10.0f %10.1f %16.1f\n" "  nginx" "$(col 2)" "$(col 5)" "$nadd"
-  printf "%-36s %10.0f %10.1f %16.1f\n" "  gateway" "$(col 3)" "$(col 6)" "$gadd"
-  printf "  => gateway throughput %.2fx nginx; added median latency %+.1f us (nginx %+.1f us)\n" "$ratio" "$gadd" "$nadd"
-}
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
-case "$jvm" in
-  both) run "default (C2)"; run "shipped jvm.options (C1)" @packaging/jvm.options ;;
-  shipped) run "shipped jvm.options (C1)" @packaging/jvm.options ;;
-  default) run "default (C2)" ;;
-  *) echo "jvm must be both, shipped or default" >&2; exit 64 ;;
-esac
+labels=(); opts=()
+for j in "${jvms[@]}"; do
+  case "$j" in
+    both) labels+=("shipped packaging/jvm.options" "JVM defaults"); opts+=("@packaging/jvm.options" "") ;;
+    shipped) labels+=("shipped packaging/jvm.options"); opts+=("@packaging/jvm.options") ;;
+    default) labels+=("JVM defaults"); opts+=("") ;;
+    *) [ -f "$j" ] || { echo "jvm must be shipped, default, both or an options file: $j" >&2; exit 64; }
+       labels+=("$j"); opts+=("@$j") ;;
+  esac
+done
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; jar $jar"
+for i in "${!labels[@]}"; do
+  [ "${opts[$i]}" = "@packaging/jvm.options" ] && echo "  shipped options: $(grep -v '^#' packaging/jvm.options | tr '\n' ' ')"
+  [ -n "${opts[$i]}" ] && [ "${opts[$i]}" != "@packaging/jvm.options" ] && echo "  ${labels[$i]}: $(grep -v '^#' "${opts[$i]#@}" | tr '\n' ' ')"
+  # shellcheck disable=SC2086
+  start_gateway "$i" "${labels[$i]}" ${opts[$i]}
+done
+for i in "${!labels[@]}"; do wrk -t2 -c32 -d10s "${gws[$i]}/b/" > /dev/null; done   # JIT warm-up
+wrk -t2 -c32 -d3s "http://127.0.0.1:$px/b/" > /dev/null
+n=${#labels[@]}
+: > "$work/r"
+for r in $(seq "$rounds"); do
+  line="$(rps "http://127.0.0.1:$up/") $(rps "http://127.0.0.1:$px/b/")"
+  for i in "${!labels[@]}"; do line+=" $(rps "${gws[$i]}/b/")"; done
+  line+=" $(p50 "http://127.0.0.1:$up/") $(p50 "http://127.0.0.1:$px/b/")"
+  for i in "${!labels[@]}"; do line+=" $(p50 "${gws[$i]}/b/")"; done
+  echo "$line" >> "$work/r"
+  echo "$line" | awk -v n="$n" -v head="  round $r (load $(cut -d' ' -f1 /proc/loadavg)):" '{
+    printf "%s req/s direct %.0f nginx %.0f", head, $1, $2
+    for (i = 0; i < n; i++) printf " gw%d %.0f (%.2fx)", i + 1, $(3 + i), $(3 + i) / $2
+    b = 3 + n; printf "; p50 us direct %.0f nginx %.0f", $b, $(b + 1)
+    for (i = 0; i < n; i++) printf " gw%d %.0f", i + 1, $(b + 2 + i)
+    print "" }'
+done
+# columns of r: 1 direct rps, 2 nginx rps, 3..2+n gateways rps, 3+n direct p50, 4+n nginx p50, 5+n.. gateways p50
+col() { awk -v c="$1" '{print $c}' "$work/r" | median; }
+nadd=$(awk -v n="$n" '{print $(4 + n) - $(3 + n)}' "$work/r" | median)
+printf "%-44s %10s %10s %16s\n" "medians of $rounds rounds" "req/s" "p50 (us)" "added p50 (us)"
+printf "%-44s %10.0f %10.1f %16s\n" "  direct (upstream)" "$(col 1)" "$(col $((3 + n)))" "-"
+printf "%-44s %10.0f %10.1f %16.1f\n" "  nginx" "$(col 2)" "$(col $((4 + n)))" "$nadd"
+for i in "${!labels[@]}"; do
+  gadd=$(awk -v n="$n" -v i="$i" '{print $(5 + n + i) - $(3 + n)}' "$work/r" | median)
+  ratio=$(awk -v i="$i" '{print $(3 + i) / $2}' "$work/r" | median)
+  printf "%-44s %10.0f %10.1f %16.1f\n" "  gateway $((i + 1)) (${labels[$i]})" "$(col $((3 + i)))" "$(col $((5 + n + i)))" "$gadd"
+  printf "  => gateway %d (%s): throughput %.2fx nginx; added median latency %+.1f us (nginx %+.1f us)\n" \
+    "$((i + 1))" "${labels[$i]}" "$ratio" "$gadd" "$nadd"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Measures the app's idle CPU (% of one core) and resident memory over a window, from /proc time deltas
 # (DESIGN.md 5). Usage: src/bench/idle.sh [headless|tray|dashboard] [seconds=60] [warmup=15]
+#   JVM options: packaging/jvm.options (what the README's run command and the installers use), or HEADROOM_JAVA_OPTS
+#   (e.g. "@/tmp/other.options" to compare); HEADROOM_JAR (default target/headroom.jar) picks the build, e.g. a copy
+#   with its lib/ so that a rebuild cannot change it between runs. After the window, the JIT's code cache use is printed
+#   (jcmd), so a smaller -XX:ReservedCodeCacheSize can be checked against it.
 #   headless   the engine without UI (java -jar ... --headless)
 #   tray       the desktop app in the tray, window closed (needs xvfb-run and trayer)
 #   dashboard  the desktop app with the dashboard open at 1 s sampling (needs xvfb-run)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode="${1:-headless}"; window="${2:-60}"; warmup="${3:-15}"
-[ -f target/headroom.jar ] || mvn -q -B -DskipTests package
+jar="${HEADROOM_JAR:-target/headroom.jar}"
+[ -f "$jar" ] || [ -n "${HEADROOM_JAR:-}" ] || mvn -q -B -DskipTests package
 JAVA_OPTS=(${HEADROOM_JAVA_OPTS:-@packaging/jvm.options})
 home=$(mktemp -d)
 export HEADROOM_HOME="$home" HEADROOM_GATEWAY_PORT=0
@@ -21,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 case "$mode" in
   headless)
-    java "${JAVA_OPTS[@]}" -jar target/headroom.jar --headless > "$home/app.log" 2>&1 & pid=$! ;;
+    java "${JAVA_OPTS[@]}" -jar "$jar" --headless > "$home/app.log" 2>&1 & pid=$! ;;
   tray|dashboard)
     command -v Xvfb >/dev/null || { echo "needs Xvfb: apt-get install -y xvfb trayer" >&2; exit 1; }
     disp=":$((90 + RANDOM % 9))"
@@ -30,9 +35,9 @@ case "$mode" in
     export DISPLAY="$disp"
     if [ "$mode" = tray ]; then
       command -v trayer >/dev/null && { trayer --edge top --align right > /dev/null 2>&1 & tpid=$!; sleep 1; }
-      java "${JAVA_OPTS[@]}" -Dprism.order=sw -jar target/headroom.jar > "$home/app.log" 2>&1 & pid=$!
+      java "${JAVA_OPTS[@]}" -Dprism.order=sw -jar "$jar" > "$home/app.log" 2>&1 & pid=$!
     else
-      java "${JAVA_OPTS[@]}" -Dprism.order=sw -jar target/headroom.jar --dashboard > "$home/app.log" 2>&1 & pid=$!
+      java "${JAVA_OPTS[@]}" -Dprism.order=sw -jar "$jar" --dashboard > "$home/app.log" 2>&1 & pid=$!
     fi ;;
   *) echo "unknown mode $mode" >&2; exit 64 ;;
 esac
@@ -46,3 +51,5 @@ sleep "$window"
 c1=$(cpu); r1=$(rss); t1=$(date +%s.%N)
 awk -v c0="$c0" -v c1="$c1" -v t0="$t0" -v t1="$t1" -v tck="$tck" -v r0="$r0" -v r1="$r1" -v m="$mode" 'BEGIN {
   printf "mode=%s window=%.0fs cpu=%.2f%% of one core rss_start=%.0fMB rss_end=%.0fMB\n", m, t1-t0, 100*(c1-c0)/tck/(t1-t0), r0/1024, r1/1024 }'
+echo "  jvm: ${JAVA_OPTS[*]}; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+command -v jcmd > /dev/null && jcmd "$pid" Compiler.codecache 2>/dev/null | awk '/^CodeCache|size=/ {sub(/^ +/, ""); print "  codecache: " $0; exit}' || true

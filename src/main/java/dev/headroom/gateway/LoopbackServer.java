@@ -93,6 +93,8 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   private final int configuredPort;
+  private final ClientLimits limits;
+  private final ConnectionCap cap;
   private final Transport transport = Transport.best();
   private final Map<String, Mount> mounts = new LinkedHashMap<>();
   private Fallback fallback = new Fallback() {
@@ -121,7 +123,14 @@ public final class LoopbackServer implements AutoCloseable {
 
   /** @param port the TCP port on 127.0.0.1 (0 picks a free one) */
   public LoopbackServer(int port) {
+    this(port, ClientLimits.DEFAULT);
+  }
+
+  /** As above, with other client timeouts and connection cap (tests). */
+  LoopbackServer(int port, ClientLimits limits) {
     this.configuredPort = port;
+    this.limits = limits;
+    this.cap = new ConnectionCap(limits.maxConnections());
   }
 
   /** Serves {@code handler} at exactly {@code path} as one of Headroom's own endpoints (before {@link #start()}). */
@@ -178,8 +187,13 @@ public final class LoopbackServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (!cap.admit(ch)) {
+              return; // answered 503 and closing
+            }
             connections.add(ch);
-            ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024), new HttpServerKeepAliveHandler(),
+            ClientTimeouts timeouts = new ClientTimeouts(limits);
+            ch.pipeline().addLast(timeouts.bytes(), new HttpServerCodec(8192, 16 * 1024, 64 * 1024),
+                timeouts.messages(), new HttpServerKeepAliveHandler(),
                 new RequestGuard(mounts::containsKey,
                 new LoopbackGuard.Hosts(ch.localAddress().getPort()), fallback), new Aggregator(aggregate),
                 new Dispatch(mounts, fallback, endpoints, streams));
@@ -194,6 +208,11 @@ public final class LoopbackServer implements AutoCloseable {
     }
     boundPort = ((InetSocketAddress) listener.localAddress()).getPort();
     LOG.info("Loopback server listening on {} ({})", address(), transport.server().getSimpleName());
+  }
+
+  /** Client connections open now. */
+  int openConnections() {
+    return cap.open();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
