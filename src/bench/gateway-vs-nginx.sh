@@ -10,7 +10,8 @@
 #   (against that round's nginx), then the median taken.
 # Usage: src/bench/gateway-vs-nginx.sh [seconds-per-measurement=5] [rounds=3] [jvm...=shipped default]
 #   jvm: shipped = packaging/jvm.options (what the README's run command and the installers use); default = the JVM's
-#   own defaults; both = shipped default; any other word is a JVM options file (@file syntax, one option a line).
+#   own defaults; both = shipped default; a path ending in .jar = that build with the shipped options (to compare two
+#   builds in the same rounds); any other word is a JVM options file (@file syntax, one option a line).
 #   HEADROOM_JAR (default target/headroom.jar) picks the build, e.g. a copy with its lib/ so a rebuild cannot change it.
 # Needs: apt-get install -y nginx-light wrk.
 set -euo pipefail
@@ -70,7 +71,7 @@ start_gateway() { # index label jvm-options... ; sets gws[index]
   local home="$work/home-$i"; mkdir -p "$home"
   echo "{\"gateway\":{\"port\":0,\"routes\":[{\"name\":\"b\",\"pathPrefix\":\"/b/\",\"policy\":\"LOCAL_ONLY\",\"localUrl\":\"http://127.0.0.1:$up\",\"kind\":\"GENERIC\"}]}}" > "$home/config.json"
   : > "$home/app.log"
-  HEADROOM_HOME="$home" java "$@" -jar "$jar" --headless > "$home/app.log" 2>&1 & pids+=($!)
+  HEADROOM_HOME="$home" java "$@" -jar "${jars[$i]}" --headless > "$home/app.log" 2>&1 & pids+=($!)
   local gw=""
   for _ in $(seq 300); do
     gw=$(sed -n 's/^Headroom running headless; gateway on \(http:\/\/127.0.0.1:[0-9]*\).*/\1/p' "$home/app.log")
@@ -81,14 +82,16 @@ start_gateway() { # index label jvm-options... ; sets gws[index]
   echo "gateway $((i + 1)): $label -> $gw ($(grep -o 'Loopback server listening on .*' "$home/app.log" | sed 's/.*(\(.*\))/\1/'))"
 }
 
-labels=(); opts=()
+labels=(); opts=(); jars=()
 for j in "${jvms[@]}"; do
   case "$j" in
-    both) labels+=("shipped packaging/jvm.options" "JVM defaults"); opts+=("@packaging/jvm.options" "") ;;
-    shipped) labels+=("shipped packaging/jvm.options"); opts+=("@packaging/jvm.options") ;;
-    default) labels+=("JVM defaults"); opts+=("") ;;
+    both) labels+=("shipped packaging/jvm.options" "JVM defaults"); opts+=("@packaging/jvm.options" ""); jars+=("$jar" "$jar") ;;
+    shipped) labels+=("shipped packaging/jvm.options"); opts+=("@packaging/jvm.options"); jars+=("$jar") ;;
+    default) labels+=("JVM defaults"); opts+=(""); jars+=("$jar") ;;
+    *.jar) [ -f "$j" ] || { echo "no $j" >&2; exit 64; }
+       labels+=("$j, shipped options"); opts+=("@packaging/jvm.options"); jars+=("$j") ;;
     *) [ -f "$j" ] || { echo "jvm must be shipped, default, both or an options file: $j" >&2; exit 64; }
-       labels+=("$j"); opts+=("@$j") ;;
+       labels+=("$j"); opts+=("@$j"); jars+=("$jar") ;;
   esac
 done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; jar $jar"

@@ -1,21 +1,17 @@
 package dev.headroom.gateway;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -34,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * limit, is still checked on time: it fires before that deadline and is rescheduled for exactly what is left.
  *
  * <p>Two handlers share the state: {@link #bytes()} at the head of the pipeline sees raw bytes arrive,
- * {@link #messages()} right after the HTTP codec sees requests decoded and responses written.
+ * {@link #messages()} right after the HTTP codec sees requests decoded; {@link Dispatch} tells when an answer ends.
  */
 final class ClientTimeouts {
   private static final Logger LOG = LoggerFactory.getLogger(ClientTimeouts.class);
@@ -70,6 +66,18 @@ final class ClientTimeouts {
   /** Goes right after the HTTP codec. */
   ChannelHandler messages() {
     return messages;
+  }
+
+  /**
+   * The last byte of an answer to a whole request was written (told by {@link Dispatch}, which sees every answer end);
+   * once all are, the server waits for the next request.
+   */
+  void answered() {
+    if (state == State.ANSWERING && --answering <= 0) {
+      answering = 0;
+      enter(partial ? State.HEADERS : State.IDLE);
+      partial = false;
+    }
   }
 
   private void enter(State s) {
@@ -145,8 +153,8 @@ final class ClientTimeouts {
     }
   }
 
-  /** Requests decoded, answers written. */
-  private final class Messages extends ChannelDuplexHandler {
+  /** Requests decoded. */
+  private final class Messages extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext c) {
       ctx = c;
@@ -178,25 +186,6 @@ final class ClientTimeouts {
         }
       }
       c.fireChannelRead(msg);
-    }
-
-    @Override
-    public void write(ChannelHandlerContext c, Object msg, ChannelPromise promise) {
-      if (msg instanceof LastHttpContent && state == State.ANSWERING
-          && !(msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
-        // The end of an answer (not a 100 Continue): once written, wait for the next request.
-        promise = promise.unvoid();
-        promise.addListener(f -> answered());
-      }
-      c.write(msg, promise);
-    }
-
-    private void answered() {
-      if (state == State.ANSWERING && --answering <= 0) {
-        answering = 0;
-        enter(partial ? State.HEADERS : State.IDLE);
-        partial = false;
-      }
     }
 
     @Override

@@ -25,16 +25,18 @@ final class Dispatch extends ChannelDuplexHandler {
   private final LoopbackServer.Fallback fallback;
   private final ExecutorService endpoints;
   private final ExecutorService streams;
+  private final Runnable answered;
   private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
   private boolean busy;
 
-  /** One per connection. */
+  /** One per connection; {@code answered} runs (on the event loop) each time an answer's last byte is written. */
   Dispatch(Map<String, Mount> mounts, LoopbackServer.Fallback fallback, ExecutorService endpoints,
-      ExecutorService streams) {
+      ExecutorService streams, Runnable answered) {
     this.mounts = mounts;
     this.fallback = fallback;
     this.endpoints = endpoints;
     this.streams = streams;
+    this.answered = answered;
   }
 
   @Override
@@ -118,6 +120,7 @@ final class Dispatch extends ChannelDuplexHandler {
 
   private void next(ChannelHandlerContext ctx) {
     busy = false;
+    answered.run();
     FullHttpRequest req = waiting.poll();
     if (req != null) {
       if (ctx.channel().isActive()) {

@@ -189,7 +189,7 @@ public final class Gateway implements AutoCloseable, LoopbackServer.Fallback {
     }
     Route route = match.get();
     route.requests.incrementAndGet();
-    route.last = clock.instant();
+    route.lastMillis = clock.millis();
     // Read the cloud target once: the health check may change it while this request is routed. LOCAL_ONLY routes
     // (the hot path) need neither it nor the memory pressure.
     Optional<URI> cloudNow = route.policy == Policy.LOCAL_ONLY ? Optional.empty() : healthyCloud();
@@ -210,7 +210,8 @@ public final class Gateway implements AutoCloseable, LoopbackServer.Fallback {
       }
     }
     int q = req.uri().indexOf('?');
-    String pathAndQuery = route.rest(path) + (q < 0 ? "" : req.uri().substring(q));
+    String rest = route.rest(path);
+    String pathAndQuery = q < 0 ? rest : rest + req.uri().substring(q);
     Proxy.Request forward = new Proxy.Request(ctx.channel(), route, req, pathAndQuery, body);
     send(forward, target, target == Target.CLOUD ? cloudNow.get() : route.local);
   }

@@ -196,7 +196,7 @@ public final class LoopbackServer implements AutoCloseable {
                 timeouts.messages(), new HttpServerKeepAliveHandler(),
                 new RequestGuard(mounts::containsKey,
                 new LoopbackGuard.Hosts(ch.localAddress().getPort()), fallback), new Aggregator(aggregate),
-                new Dispatch(mounts, fallback, endpoints, streams));
+                new Dispatch(mounts, fallback, endpoints, streams, timeouts::answered));
           }
         });
     try {

@@ -5,21 +5,21 @@ import dev.headroom.core.LogSafe;
 import dev.headroom.cost.UsageSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Map.Entry;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,12 +33,16 @@ import org.slf4j.LoggerFactory;
  */
 final class Proxy {
   private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
-  // Hop-by-hop headers, and those the proxy sets itself.
-  private static final Set<String> SKIP_REQUEST = Set.of("connection", "keep-alive", "proxy-authenticate",
+  // Hop-by-hop headers, and those the proxy sets itself (header names match case-insensitively).
+  private static final AsciiString[] HOP_BY_HOP_REQUEST = ascii("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
       "content-length", "expect", "http2-settings");
-  static final Set<String> SKIP_RESPONSE = Set.of("connection", "keep-alive", "proxy-authenticate",
+  static final AsciiString[] HOP_BY_HOP_RESPONSE = ascii("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length");
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
+  private static final AsciiString X_FORWARDED_HOST = AsciiString.cached("X-Forwarded-Host");
+  private static final AsciiString X_HEADROOM_ROUTE = AsciiString.cached("X-Headroom-Route");
+  private static final Map<InetAddress, String> CLIENT_ADDRESSES = new ConcurrentHashMap<>();
 
   private final GatewaySettings settings;
   private final UsageSink usage;
@@ -67,34 +71,44 @@ final class Proxy {
     final HttpHeaders headers;
     final ByteBuf body;
 
+    /** Takes over {@code req}'s headers (not copied: the request is released after this, its headers are not). */
     Request(Channel client, Route route, FullHttpRequest req, String pathAndQuery, ByteBuf body) {
       this.client = client;
       this.route = route;
       this.method = req.method();
       this.pathAndQuery = pathAndQuery;
       this.body = body;
-      this.headers = new DefaultHttpHeaders();
-      for (Entry<String, String> h : req.headers()) {
-        String lower = h.getKey().toLowerCase(Locale.ROOT);
-        if (!SKIP_REQUEST.contains(lower) && !(route.metered && lower.equals("accept-encoding"))) {
-          headers.add(h.getKey(), h.getValue());
-        }
+      this.headers = req.headers();
+      String host = headers.get(HttpHeaderNames.HOST);
+      for (AsciiString name : HOP_BY_HOP_REQUEST) {
+        headers.remove(name);
       }
       if (route.metered) {
-        headers.set(HttpHeaderNames.ACCEPT_ENCODING, "identity"); // metering reads the body: no compression
+        headers.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY); // metering reads the body as is
       }
       if (client.remoteAddress() instanceof InetSocketAddress a) {
-        headers.set("X-Forwarded-For", a.getAddress().getHostAddress());
+        headers.set(X_FORWARDED_FOR, address(a.getAddress()));
       }
-      String host = req.headers().get(HttpHeaderNames.HOST);
       if (host != null) {
-        headers.set("X-Forwarded-Host", host);
+        headers.set(X_FORWARDED_HOST, host);
       }
-      headers.set("X-Headroom-Route", route.name());
+      headers.set(X_HEADROOM_ROUTE, route.name());
       if (body.isReadable() || method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT)
           || method.equals(HttpMethod.PATCH)) {
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
       }
+    }
+
+    /** The client's address as text, formatted once (clients are local: a handful of addresses). */
+    private static String address(InetAddress a) {
+      String text = CLIENT_ADDRESSES.get(a);
+      if (text == null) {
+        text = a.getHostAddress();
+        if (CLIENT_ADDRESSES.size() < 64) {
+          CLIENT_ADDRESSES.put(a, text);
+        }
+      }
+      return text;
     }
 
     void release() {
@@ -112,7 +126,15 @@ final class Proxy {
 
   /** Sends {@code req} to {@code base} and relays the answer; must be called on the client's event loop. */
   void forward(Request req, URI base, Outcome outcome) {
-    new ProxyExchange(this, pool, req, base, outcome).start();
+    new ProxyExchange(this, pool, req, pool.backend(base), outcome).start();
+  }
+
+  private static AsciiString[] ascii(String... names) {
+    AsciiString[] out = new AsciiString[names.length];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = AsciiString.cached(names[i]);
+    }
+    return out;
   }
 
   int upstreamTimeoutSeconds() {
@@ -136,6 +158,10 @@ final class Proxy {
   }
 
   /** 504 when the backend did not answer in time, else 502; both name the route and the target. */
+  void failed(Request req, Backend target, Throwable e) {
+    failed(req, target.base, e);
+  }
+
   void failed(Request req, URI target, Throwable e) {
     req.route.errors.incrementAndGet();
     Map<String, String> at = Map.of("route", req.route.name(), "target", target.toString());

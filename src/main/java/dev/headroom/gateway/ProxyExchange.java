@@ -2,26 +2,25 @@ package dev.headroom.gateway;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.Channel;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.URI;
-import java.util.Locale;
-import java.util.Map.Entry;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -32,16 +31,20 @@ import org.slf4j.LoggerFactory;
  * pooled one the backend had closed is replaced once), the request written, the response relayed as it arrives.
  * A fixed-length metered response keeps its last piece until its usage is recorded; a response that stops midway
  * closes the client connection (the only way to tell a client a relayed body is incomplete).
+ *
+ * <p>The hot path allocates little (the app runs on C1 only, which does not elide allocations): the client's request
+ * headers and the backend's response object are passed on with the hop-by-hop headers taken out rather than copied,
+ * and the backend's answer is timed by its connection (one check per connection, not a timer per request).
  */
-final class ProxyExchange implements UpstreamPool.Listener {
+final class ProxyExchange implements BackendConnection.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
   private final Proxy proxy;
   private final UpstreamPool pool;
   private final Proxy.Request req;
-  private final URI base;
+  private final Backend base;
   private final Proxy.Outcome outcome;
   private final EventLoop loop;
-  private Channel upstream;
+  private BackendConnection upstream;
   private boolean reused;
   private boolean retried;
   private boolean headersIn;
@@ -51,9 +54,9 @@ final class ProxyExchange implements UpstreamPool.Listener {
   private boolean holdLast;
   private UsageMeter meter;
   private HttpContent held;
-  private ScheduledFuture<?> timeout;
+  private ScheduledFuture<?> connecting; // the answer's timer while there is no connection to time it yet
 
-  ProxyExchange(Proxy proxy, UpstreamPool pool, Proxy.Request req, URI base, Proxy.Outcome outcome) {
+  ProxyExchange(Proxy proxy, UpstreamPool pool, Proxy.Request req, Backend base, Proxy.Outcome outcome) {
     this.proxy = proxy;
     this.pool = pool;
     this.req = req;
@@ -63,11 +66,10 @@ final class ProxyExchange implements UpstreamPool.Listener {
   }
 
   void start() {
-    timeout = loop.schedule(this::timedOut, proxy.upstreamTimeoutSeconds(), TimeUnit.SECONDS);
-    Channel ch = pool.pooled(loop, base);
-    if (ch != null) {
+    BackendConnection c = pool.pooled(loop, base);
+    if (c != null) {
       reused = true;
-      send(ch);
+      send(c);
     } else {
       connect();
     }
@@ -75,16 +77,19 @@ final class ProxyExchange implements UpstreamPool.Listener {
 
   private void connect() {
     reused = false;
+    if (connecting == null) {
+      connecting = loop.schedule(this::timedOut, proxy.upstreamTimeoutSeconds(), TimeUnit.SECONDS);
+    }
     pool.connect(loop, base).addListener(f -> {
       if (over) {
         if (f.isSuccess()) {
-          ((Channel) f.getNow()).close();
+          ((BackendConnection) f.getNow()).close();
         }
       } else if (f.isSuccess()) {
-        send((Channel) f.getNow());
+        send((BackendConnection) f.getNow());
       } else {
         over = true;
-        timeout.cancel(false);
+        stopTimers();
         if (Proxy.notConnected(f.cause())) {
           outcome.notConnected(f.cause());
         } else {
@@ -95,28 +100,42 @@ final class ProxyExchange implements UpstreamPool.Listener {
     });
   }
 
-  private void send(Channel ch) {
-    upstream = ch;
-    UpstreamPool.listen(ch, this);
-    String target = Route.stripSlash(base.getRawPath() == null ? "" : base.getRawPath()) + req.pathAndQuery;
+  private void send(BackendConnection c) {
+    upstream = c;
+    c.listen(this);
+    if (connecting != null) {
+      connecting.cancel(false);
+      connecting = null;
+    }
+    c.expectAnswerWithin(TimeUnit.SECONDS.toNanos(proxy.upstreamTimeoutSeconds()));
+    req.headers.set(HttpHeaderNames.HOST, base.hostHeader);
     DefaultFullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, req.method,
-        target.startsWith("/") ? target : "/" + target, req.body.retainedDuplicate());
-    r.headers().set(req.headers);
-    int port = UpstreamPool.port(base);
-    boolean defaultPort = port == (base.getScheme().equalsIgnoreCase("https") ? 443 : 80);
-    r.headers().set(HttpHeaderNames.HOST, base.getHost() + (defaultPort ? "" : ":" + port));
-    ch.writeAndFlush(r).addListener(f -> {
+        base.target(req.pathAndQuery), req.body.isReadable() ? req.body.retainedDuplicate() : Unpooled.EMPTY_BUFFER,
+        req.headers, EmptyHttpHeaders.INSTANCE);
+    c.send(r).addListener(f -> {
       if (!f.isSuccess() && !headersIn && !over) {
-        ch.close(); // closed() retries a reused connection, or answers 502
+        c.close(); // closed() retries a reused connection, or answers 502
       }
     });
   }
 
-  private void timedOut() {
+  private void stopTimers() {
+    if (connecting != null) {
+      connecting.cancel(false);
+      connecting = null;
+    }
+    if (upstream != null) {
+      upstream.answered();
+    }
+  }
+
+  @Override
+  public void timedOut() {
     if (!headersIn && !over) {
       over = true;
+      stopTimers();
       if (upstream != null) {
-        UpstreamPool.listen(upstream, null);
+        upstream.listen(null);
         upstream.close();
       }
       proxy.failed(req, base, new Proxy.UpstreamTimeout());
@@ -144,30 +163,31 @@ final class ProxyExchange implements UpstreamPool.Listener {
 
   private void headers(HttpResponse resp) {
     headersIn = true;
-    timeout.cancel(false);
+    upstream.answered();
     keepAlive = HttpUtil.isKeepAlive(resp);
     outcome.started();
     int status = resp.status().code();
-    DefaultHttpResponse out = new DefaultHttpResponse(HttpVersion.HTTP_1_1, resp.status());
-    for (Entry<String, String> h : resp.headers()) {
-      if (!Proxy.SKIP_RESPONSE.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-        out.headers().add(h.getKey(), h.getValue());
-      }
-    }
-    String type = resp.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+    HttpHeaders h = resp.headers();
+    String type = h.get(HttpHeaderNames.CONTENT_TYPE, "");
     sse = type.startsWith("text/event-stream");
     long length = HttpUtil.getContentLength(resp, -1L);
+    // The backend's response goes on to the client as it is, without the hop-by-hop headers (and the framing, which
+    // is set again below for the client's connection).
+    for (AsciiString name : Proxy.HOP_BY_HOP_RESPONSE) {
+      h.remove(name);
+    }
+    resp.setProtocolVersion(HttpVersion.HTTP_1_1);
     boolean head = req.method.equals(HttpMethod.HEAD);
     if (head) {
       if (length >= 0) {
-        HttpUtil.setContentLength(out, length);
+        HttpUtil.setContentLength(resp, length);
       }
     } else if (status == 204 || status == 304) {
       // no body, no framing
     } else if (length >= 0 && !sse) {
-      HttpUtil.setContentLength(out, length);
+      HttpUtil.setContentLength(resp, length);
     } else {
-      HttpUtil.setTransferEncodingChunked(out, true);
+      HttpUtil.setTransferEncodingChunked(resp, true);
     }
     if (req.route.metered && status < 400) {
       meter = new UsageMeter(req.route.anthropic, sse, UsageParsers.requestModel(ByteBufUtil.getBytes(req.body)));
@@ -175,10 +195,10 @@ final class ProxyExchange implements UpstreamPool.Listener {
     }
     LoopbackServer.onWritable(req.client, () -> {
       if (upstream != null && !over) {
-        upstream.config().setAutoRead(true);
+        upstream.setAutoRead(true);
       }
     });
-    req.client.write(out).addListener(this::clientWrite);
+    req.client.write(resp).addListener(this::clientWrite);
   }
 
   private void content(HttpContent content) {
@@ -206,15 +226,15 @@ final class ProxyExchange implements UpstreamPool.Listener {
       req.client.flush();
     }
     if (!req.client.isWritable()) {
-      upstream.config().setAutoRead(false); // resumes when the client drains (LoopbackServer.onWritable)
+      upstream.setAutoRead(false); // resumes when the client drains (LoopbackServer.onWritable)
     }
   }
 
   private void finish(HttpContent last) {
     over = true;
-    Channel up = upstream;
-    UpstreamPool.listen(up, null);
-    up.config().setAutoRead(true);
+    BackendConnection up = upstream;
+    up.listen(null);
+    up.setAutoRead(true);
     if (keepAlive) {
       pool.release(up);
     } else {
@@ -222,7 +242,9 @@ final class ProxyExchange implements UpstreamPool.Listener {
     }
     HttpContent tail = held;
     held = null;
-    LastHttpContent end = new DefaultLastHttpContent(last.content());
+    // The backend's own last piece when it carries no trailers (they are not relayed).
+    LastHttpContent end = last instanceof LastHttpContent l && l.trailingHeaders().isEmpty() ? l
+        : new DefaultLastHttpContent(last.content());
     if (meter == null) {
       end(tail, end);
       return;
@@ -278,7 +300,7 @@ final class ProxyExchange implements UpstreamPool.Listener {
         return;
       }
       over = true;
-      timeout.cancel(false);
+      stopTimers();
       proxy.failed(req, base, new Proxy.UpstreamClosed());
       outcome.ended();
       return;
@@ -302,17 +324,12 @@ final class ProxyExchange implements UpstreamPool.Listener {
       held = null;
     }
     if (upstream != null) {
-      UpstreamPool.listen(upstream, null);
+      upstream.listen(null);
       upstream.close();
     }
     LoopbackServer.onWritable(req.client, null);
     req.route.errors.incrementAndGet();
     LOG.debug("Relay on route '{}' ended early: {}", req.route.name(), why);
     outcome.ended();
-  }
-
-  @Override
-  public void writable() {
-    // requests are written whole; nothing waits for the backend to drain
   }
 }

@@ -4,7 +4,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,6 +15,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks each request's headers as soon as they arrive, before any body is read: a refused request is answered
- * and the connection closed; its body is discarded unread.
+ * and the connection closed; its body is discarded unread. A request without a body (most GETs) is passed on whole
+ * here, so that the aggregator after this handler does not build an empty composite body for it.
  */
 final class RequestGuard extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(RequestGuard.class);
@@ -30,6 +34,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
   private final LoopbackGuard.Hosts hosts;
   private final LoopbackServer.Fallback fallback;
   private boolean discarding;
+  private HttpRequest bodiless; // its (empty) last content is still to come
 
   /** One per connection: {@code isMount} tells Headroom's own endpoints (exact paths) from proxied routes. */
   RequestGuard(Predicate<String> isMount, LoopbackGuard.Hosts hosts, LoopbackServer.Fallback fallback) {
@@ -40,6 +45,17 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (bodiless != null) {
+      HttpRequest req = bodiless;
+      bodiless = null;
+      if (msg instanceof LastHttpContent last && !last.content().isReadable() && last.trailingHeaders().isEmpty()) {
+        last.release();
+        ctx.fireChannelRead(new DefaultFullHttpRequest(req.protocolVersion(), req.method(), req.uri(),
+            Unpooled.EMPTY_BUFFER, req.headers(), EmptyHttpHeaders.INSTANCE));
+        return;
+      }
+      ctx.fireChannelRead(req); // not what its headers said: the aggregator takes it as it comes
+    }
     if (msg instanceof HttpRequest req) {
       discarding = false;
       Optional<LoopbackGuard.Rejection> bad = check(req);
@@ -48,6 +64,11 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         LOG.debug("Refused {} {}: {}", req.method(), LoopbackGuard.printable(req.uri()), bad.get().message());
         refuse(ctx, bad.get().status(), bad.get().message());
         ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (!(msg instanceof HttpContent) && HttpUtil.getContentLength(req, 0L) == 0
+          && !HttpUtil.isTransferEncodingChunked(req) && !HttpUtil.is100ContinueExpected(req)) {
+        bodiless = req;
         return;
       }
     } else if (discarding && msg instanceof HttpContent) {

@@ -19,7 +19,8 @@ final class Route {
   final AtomicLong toLocal = new AtomicLong();
   final AtomicLong toCloud = new AtomicLong();
   final AtomicLong bytesOut = new AtomicLong();
-  volatile Instant last;
+  volatile long lastMillis; // 0: never
+  private final int restFrom;
 
   Route(RouteRule rule) {
     this.rule = rule;
@@ -28,6 +29,7 @@ final class Route {
     this.kind = rule.kind() == null ? "GENERIC" : rule.kind();
     this.metered = kind.equals("OPENAI") || kind.equals("ANTHROPIC");
     this.anthropic = kind.equals("ANTHROPIC");
+    this.restFrom = stripSlash(rule.pathPrefix()).length();
   }
 
   String name() {
@@ -40,12 +42,13 @@ final class Route {
 
   /** The path the backend sees: the request path without this route's prefix (query not included). */
   String rest(String path) {
-    return path.substring(Math.min(path.length(), stripSlash(prefix()).length()));
+    return path.substring(Math.min(path.length(), restFrom));
   }
 
   RouteStats stats(Target target) {
     return new RouteStats(name(), prefix(), policy, kind, rule.localUrl(), target, requests.get(), errors.get(),
-        toLocal.get(), toCloud.get(), bytesOut.get(), Optional.ofNullable(last));
+        toLocal.get(), toCloud.get(), bytesOut.get(),
+        lastMillis == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(lastMillis)));
   }
 
   static String stripSlash(String s) {
