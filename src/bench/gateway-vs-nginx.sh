@@ -22,6 +22,7 @@ jar="${HEADROOM_JAR:-target/headroom.jar}"
 command -v nginx >/dev/null && command -v wrk >/dev/null || { echo "needs: apt-get install -y nginx-light wrk" >&2; exit 1; }
 [ -f "$jar" ] || [ -n "${HEADROOM_JAR:-}" ] || mvn -q -B -DskipTests package
 [ -f "$jar" ] || { echo "no $jar" >&2; exit 1; }
+unset HEADROOM_JAR # the app reads HEADROOM_* as settings
 work=$(mktemp -d)
 pids=()
 cleanup() {

@@ -14,6 +14,7 @@ mode="${1:-headless}"; window="${2:-60}"; warmup="${3:-15}"
 jar="${HEADROOM_JAR:-target/headroom.jar}"
 [ -f "$jar" ] || [ -n "${HEADROOM_JAR:-}" ] || mvn -q -B -DskipTests package
 JAVA_OPTS=(${HEADROOM_JAVA_OPTS:-@packaging/jvm.options})
+unset HEADROOM_JAR HEADROOM_JAVA_OPTS # the app reads HEADROOM_* as settings
 home=$(mktemp -d)
 export HEADROOM_HOME="$home" HEADROOM_GATEWAY_PORT=0
 # Stop the app before its X server: killing Xvfb under a live JavaFX app crashes GTK.
@@ -29,10 +30,11 @@ case "$mode" in
     java "${JAVA_OPTS[@]}" -jar "$jar" --headless > "$home/app.log" 2>&1 & pid=$! ;;
   tray|dashboard)
     command -v Xvfb >/dev/null || { echo "needs Xvfb: apt-get install -y xvfb trayer" >&2; exit 1; }
-    disp=":$((90 + RANDOM % 9))"
-    Xvfb "$disp" -screen 0 1280x800x24 > /dev/null 2>&1 & xpid=$!
-    sleep 1
-    export DISPLAY="$disp"
+    # Xvfb picks a free display itself (others may run theirs) and writes its number once it is ready.
+    Xvfb -displayfd 3 -screen 0 1280x800x24 3> "$home/display" > /dev/null 2>&1 & xpid=$!
+    for _ in $(seq 100); do [ -s "$home/display" ] && break; sleep 0.1; done
+    [ -s "$home/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
+    export DISPLAY=":$(cat "$home/display")"
     if [ "$mode" = tray ]; then
       command -v trayer >/dev/null && { trayer --edge top --align right > /dev/null 2>&1 & tpid=$!; sleep 1; }
       java "${JAVA_OPTS[@]}" -Dprism.order=sw -jar "$jar" > "$home/app.log" 2>&1 & pid=$!

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,6 +78,15 @@ class ClientLimitsTest {
     return Duration.ofNanos(System.nanoTime() - t0);
   }
 
+  /** End of stream, or a reset: a header line written after the server closed makes the client's kernel see a RST. */
+  private static boolean closedByServer(InputStream in) throws IOException {
+    try {
+      return in.read() == -1;
+    } catch (SocketException reset) {
+      return true;
+    }
+  }
+
   private void awaitOpen(int n) throws InterruptedException {
     for (int i = 0; i < 300 && server.openConnections() != n; i++) {
       Thread.sleep(10);
@@ -130,7 +140,7 @@ class ClientLimitsTest {
       assertThat(r.status()).isEqualTo(408);
       assertThat(JSON.readTree(r.body()).get("error").asText()).contains("headers");
       assertThat(took).isBetween(Duration.ofMillis(550), Duration.ofMillis(3000));
-      assertThat(in.read()).isEqualTo(-1);
+      assertThat(closedByServer(in)).isTrue();
     }
     assertThat(handled).hasValue(0);
   }
