@@ -15,14 +15,14 @@ class BudgetsTest {
 
   @Test
   void levelsChangeExactlyAtFiftyNinetyAndOneHundredPercent() {
-    assertThat(Budgets.Level.of(new BigDecimal("0"))).isEqualTo(Budgets.Level.OK);
-    assertThat(Budgets.Level.of(new BigDecimal("49.9"))).isEqualTo(Budgets.Level.OK);
-    assertThat(Budgets.Level.of(new BigDecimal("50.0"))).isEqualTo(Budgets.Level.WARN_50);
-    assertThat(Budgets.Level.of(new BigDecimal("89.9"))).isEqualTo(Budgets.Level.WARN_50);
-    assertThat(Budgets.Level.of(new BigDecimal("90"))).isEqualTo(Budgets.Level.WARN_90);
-    assertThat(Budgets.Level.of(new BigDecimal("99.9"))).isEqualTo(Budgets.Level.WARN_90);
-    assertThat(Budgets.Level.of(new BigDecimal("100"))).isEqualTo(Budgets.Level.OVER);
-    assertThat(Budgets.Level.of(new BigDecimal("250.5"))).isEqualTo(Budgets.Level.OVER);
+    assertThat(BudgetLevel.of(new BigDecimal("0"))).isEqualTo(BudgetLevel.OK);
+    assertThat(BudgetLevel.of(new BigDecimal("49.9"))).isEqualTo(BudgetLevel.OK);
+    assertThat(BudgetLevel.of(new BigDecimal("50.0"))).isEqualTo(BudgetLevel.WARN_50);
+    assertThat(BudgetLevel.of(new BigDecimal("89.9"))).isEqualTo(BudgetLevel.WARN_50);
+    assertThat(BudgetLevel.of(new BigDecimal("90"))).isEqualTo(BudgetLevel.WARN_90);
+    assertThat(BudgetLevel.of(new BigDecimal("99.9"))).isEqualTo(BudgetLevel.WARN_90);
+    assertThat(BudgetLevel.of(new BigDecimal("100"))).isEqualTo(BudgetLevel.OVER);
+    assertThat(BudgetLevel.of(new BigDecimal("250.5"))).isEqualTo(BudgetLevel.OVER);
   }
 
   @Test
@@ -32,7 +32,7 @@ class BudgetsTest {
     assertThat(b.limit()).isEqualTo(new BigDecimal("3.00"));
     assertThat(b.spent()).isEqualTo(new BigDecimal("1.000000"));
     assertThat(b.percent()).isEqualTo(new BigDecimal("33.3"));
-    assertThat(b.level()).isEqualTo("OK");
+    assertThat(b.level()).isEqualTo(BudgetLevel.OK);
   }
 
   @Test
@@ -40,8 +40,8 @@ class BudgetsTest {
     CostSnapshot.Budget b = Budgets.budget(new BigDecimal("4"), new BigDecimal("1.998"));
 
     assertThat(b.percent()).isEqualTo(new BigDecimal("50.0")); // 49.95 -> 50.0
-    assertThat(b.level()).isEqualTo("WARN_50");
-    assertThat(Budgets.budget(new BigDecimal("4"), new BigDecimal("1.9979")).level()).isEqualTo("OK");
+    assertThat(b.level()).isEqualTo(BudgetLevel.WARN_50);
+    assertThat(Budgets.budget(new BigDecimal("4"), new BigDecimal("1.9979")).level()).isEqualTo(BudgetLevel.OK);
   }
 
   @Test
@@ -51,9 +51,9 @@ class BudgetsTest {
     assertThat(b.limit()).isEqualTo(new BigDecimal("0.00"));
     assertThat(b.spent()).isEqualTo(new BigDecimal("12.345679"));
     assertThat(b.percent()).isEqualByComparingTo("0");
-    assertThat(b.level()).isEqualTo("OK");
+    assertThat(b.level()).isEqualTo(BudgetLevel.OK);
     budgets.check(Budgets.Period.DAILY, "2026-11-23", new CostSnapshot.Budget(BigDecimal.ZERO, BigDecimal.TEN,
-        new BigDecimal("500"), "OVER"));
+        new BigDecimal("500"), BudgetLevel.OVER));
     assertThat(alerts).isEmpty();
   }
 

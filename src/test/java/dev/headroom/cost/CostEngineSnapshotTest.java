@@ -266,12 +266,12 @@ class CostEngineSnapshotTest {
   }
 
   @Test
-  void startTicksEveryTwoSecondsAndMaintainsEveryTenMinutesAndCloseCancelsBoth() {
+  void startTicksEveryTwoSecondsAndMaintainsEveryMinuteAndCloseCancelsBoth() {
     engine.start();
-    assertThat(tasks.log).containsExactly("every PT2S", "every PT10M");
+    assertThat(tasks.log).containsExactly("every PT2S", "every PT1M");
 
     engine.close();
-    assertThat(tasks.log).containsExactly("every PT2S", "every PT10M", "cancel PT2S", "cancel PT10M");
+    assertThat(tasks.log).containsExactly("every PT2S", "every PT1M", "cancel PT2S", "cancel PT1M");
     assertThat(engine.storeHealthy()).isTrue();
     assertThat(engine.storeHealth().ok()).isTrue();
   }

@@ -291,7 +291,7 @@ class CostStoreTest {
   }
 
   private static CostSnapshot snapshot(Instant at, String llm, String gcp, String month, String burn) {
-    CostSnapshot.Budget b = new CostSnapshot.Budget(BigDecimal.ONE, BigDecimal.ZERO, BigDecimal.ZERO, "OK");
+    CostSnapshot.Budget b = new CostSnapshot.Budget(BigDecimal.ONE, BigDecimal.ZERO, BigDecimal.ZERO, BudgetLevel.OK);
     return new CostSnapshot(at, new BigDecimal(llm), BigDecimal.ZERO, new BigDecimal(gcp), BigDecimal.ZERO,
         BigDecimal.ZERO, new BigDecimal(month), new BigDecimal(burn), BigDecimal.ZERO, b, b, List.of(), List.of(), 0);
   }
