@@ -36,6 +36,9 @@ case "$mode" in
     [ -s "$home/display" ] || { echo "Xvfb did not start" >&2; exit 1; }
     export DISPLAY=":$(cat "$home/display")"
     if [ "$mode" = tray ]; then
+      # A config file marks the first run as done: without one the app opens its dashboard on Preferences (the
+      # first-run screen), and this would measure that window instead of the tray.
+      echo '{}' > "$HEADROOM_HOME/config.json"
       command -v trayer >/dev/null && { trayer --edge top --align right > /dev/null 2>&1 & tpid=$!; sleep 1; }
       java "${JAVA_OPTS[@]}" -Dprism.order=sw -jar "$jar" > "$home/app.log" 2>&1 & pid=$!
     else
