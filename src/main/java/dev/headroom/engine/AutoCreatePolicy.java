@@ -54,7 +54,10 @@ public final class AutoCreatePolicy {
       why = String.format(Locale.ROOT, "projected to reach %.1f %% within %d s (threshold %.0f %%)",
           projection.get().projectedPercent(), memory.projectionSeconds(), threshold);
     } else {
-      String state = above.isZero()
+      // A run that began with the latest reading has lasted 0 s but is above, not below.
+      boolean latestAbove = !in.recent().isEmpty()
+          && in.recent().get(in.recent().size() - 1).sample().usedPercent() >= threshold;
+      String state = !latestAbove
           ? String.format(Locale.ROOT, "memory below %.0f %%", threshold)
           : String.format(Locale.ROOT, "memory above %.0f %% for %d of %d s", threshold, above.toSeconds(),
               window.toSeconds());

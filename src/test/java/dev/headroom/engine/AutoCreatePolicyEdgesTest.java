@@ -67,6 +67,14 @@ class AutoCreatePolicyEdgesTest {
   }
 
   @Test
+  void aRunThatStartsWithTheLatestReadingIsAboveNotBelow() {
+    Decision justStarted = decide(List.of(at(NOW.minusSeconds(5), 60, Optional.empty()),
+        at(NOW, 85, Optional.empty())));
+    assertThat(justStarted.reason()).isEqualTo("NO_TRIGGER");
+    assertThat(justStarted.message()).isEqualTo("memory above 85 % for 0 of 20 s");
+  }
+
+  @Test
   void theRunIsTimedFromItsFirstReadingToNow() {
     List<MemoryState> run = List.of(at(NOW.minusSeconds(50), 99, Optional.empty()),
         at(NOW.minusSeconds(40), 10, Optional.empty()), at(NOW.minusSeconds(7), 90, Optional.empty()),
