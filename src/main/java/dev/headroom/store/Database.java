@@ -211,7 +211,7 @@ public final class Database implements AutoCloseable {
       sizeAfterRewrite = fileSize();
       lastRewriteEnd = nanos.getAsLong();
       lastRewriteNanos = lastRewriteEnd - start;
-      LOG.info("Store file rewritten: {} KiB ({} % live) -> {} KiB in {} ms", before >> 10, live, fileSize() >> 10,
+      LOG.info("Store file rewritten: {} KiB ({} % live) -> {} KiB in {} ms", before >> 10, live, sizeAfterRewrite >> 10,
           lastRewriteNanos / 1_000_000);
       return true;
     }
